@@ -1,0 +1,1 @@
+"""Docker Engine access: connections, rows from list endpoints, events, actions. No Qt."""

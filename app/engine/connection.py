@@ -1,0 +1,118 @@
+"""Connecting to a Docker Engine: the endpoint from the environment, and a client that keeps its TLS."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import docker
+from docker.tls import TLSConfig
+
+from app.engine.errors import translate
+
+DEFAULT_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class EngineInfo:
+    """What the status bar shows about a connected engine."""
+
+    address: str
+    server_version: str
+    api_version: str
+    os: str
+    arch: str
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where an engine listens and how to reach it; never holds key contents, only paths."""
+
+    url: str = ""  # empty: the platform's default local socket
+    tls_verify: bool = False
+    cert_path: str = ""  # folder with ca.pem, cert.pem, key.pem
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def display_address(self) -> str:
+        return self.url or default_socket_url()
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> Endpoint:
+        env = os.environ if environ is None else environ
+        tls_verify = env.get("DOCKER_TLS_VERIFY", "") not in ("", "0")
+        cert_path = env.get("DOCKER_CERT_PATH", "")
+        if tls_verify and not cert_path:
+            cert_path = os.path.join(os.path.expanduser("~"), ".docker")
+        return cls(url=env.get("DOCKER_HOST", "").strip(), tls_verify=tls_verify, cert_path=cert_path)
+
+
+def default_socket_url() -> str:
+    if os.name == "nt":
+        return "npipe:////./pipe/docker_engine"
+    return "unix:///var/run/docker.sock"
+
+
+class _EngineAPIClient(docker.APIClient):
+    """An APIClient that ignores requests' environment settings.
+
+    requests lets ``REQUESTS_CA_BUNDLE`` replace the CA given by a TLS config
+    (docker-py issue 2433), so a corporate desktop that sets it could never
+    verify its engine. Proxies from the environment must not apply to a local
+    engine either. Session.__init__ assigns trust_env, hence the inert setter.
+    """
+
+    @property  # type: ignore[override]
+    def trust_env(self) -> bool:
+        return False
+
+    @trust_env.setter
+    def trust_env(self, value: bool) -> None:
+        pass
+
+
+def _tls_config(endpoint: Endpoint) -> TLSConfig | None:
+    # TLS is always verified: an endpoint without DOCKER_TLS_VERIFY is plain.
+    if not endpoint.tls_verify:
+        return None
+    folder = endpoint.cert_path
+    client_cert = (os.path.join(folder, "cert.pem"), os.path.join(folder, "key.pem"))
+    has_client_cert = all(os.path.exists(path) for path in client_cert)
+    return TLSConfig(
+        client_cert=client_cert if has_client_cert else None,
+        ca_cert=os.path.join(folder, "ca.pem"),
+        verify=True,
+    )
+
+
+def _base_url(endpoint: Endpoint) -> str:
+    url = endpoint.url or default_socket_url()
+    if url.startswith("tcp://") and endpoint.tls_verify:
+        return "https://" + url[len("tcp://") :]
+    return url
+
+
+def open_client(endpoint: Endpoint, timeout: float = DEFAULT_TIMEOUT) -> docker.APIClient:
+    """A low-level client with the API version negotiated; raises a typed EngineError."""
+    try:
+        return _EngineAPIClient(
+            base_url=_base_url(endpoint), version="auto", timeout=timeout, tls=_tls_config(endpoint) or False
+        )
+    except Exception as error:
+        raise translate(error, "Could not connect to the Docker Engine", endpoint.display_address) from error
+
+
+def engine_info(client: docker.APIClient, endpoint: Endpoint) -> EngineInfo:
+    try:
+        version: dict[str, Any] = client.version(api_version=False)
+    except Exception as error:
+        raise translate(error, "Could not read the engine's version", endpoint.display_address) from error
+    return EngineInfo(
+        address=endpoint.display_address,
+        server_version=str(version.get("Version", "?")),
+        api_version=str(version.get("ApiVersion", "?")),
+        os=str(version.get("Os", "?")),
+        arch=str(version.get("Arch", "?")),
+    )

@@ -1,0 +1,323 @@
+"""Keeps a live picture of an engine: a full list on (re)connect, then one row per event.
+
+Plain threads and callbacks, no Qt: the Qt layer turns the callbacks into
+signals, the CLI and the tests can listen directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from enum import Enum
+from typing import Any, Protocol
+
+import docker
+
+from app.engine import listing
+from app.engine.connection import Endpoint, EngineInfo, engine_info, open_client
+from app.engine.errors import EngineError, translate
+from app.engine.events import WATCHED_TYPES, Effect, EngineEvent, parse_event
+from app.engine.rows import ImageRow, Kind, Row
+
+log = logging.getLogger(__name__)
+
+RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0)
+SHARED_SIZE_DELAY = 1.0  # let a burst of image events settle before asking system df
+RECHECK_DELAYS = (0.03, 0.06, 0.12, 0.25, 0.5, 1.0)  # waiting for a listed state to catch up with its event
+
+
+class Status(str, Enum):
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    LOST = "lost"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True)
+class ConnectionState:
+    status: Status
+    address: str
+    info: EngineInfo | None = None
+    error: EngineError | None = None
+    retry_in: float = 0.0
+
+
+class TrackerListener(Protocol):
+    """Called from the tracker's threads, never concurrently for the same tracker."""
+
+    def connection_changed(self, state: ConnectionState) -> None: ...
+    def rows_listed(self, kind: Kind, rows: list[Row]) -> None: ...
+    def rows_changed(self, kind: Kind, rows: list[Row]) -> None: ...
+    def rows_removed(self, kind: Kind, keys: list[str]) -> None: ...
+
+
+@dataclass
+class _Pending:
+    """Work collected from a burst of events: the last effect per object wins."""
+
+    effects: dict[tuple[Kind, str], Effect]
+    settled: dict[str, frozenset[str]]  # container key → states its last event leads to
+
+    def add(self, event: EngineEvent) -> None:
+        if event.effect is None:
+            return
+        self.effects[(event.kind, event.actor_id)] = event.effect
+        if event.kind is Kind.CONTAINER:
+            states = event.settled_states
+            if states is None:
+                self.settled.pop(event.actor_id, None)
+            else:
+                self.settled[event.actor_id] = states
+
+    def keys(self, kind: Kind, effect: Effect) -> list[str]:
+        return [key for (k, key), e in self.effects.items() if k is kind and e is effect]
+
+
+class LiveTracker:
+    def __init__(self, endpoint: Endpoint, listener: TrackerListener) -> None:
+        self._endpoint = endpoint
+        self._listener = listener
+        self._stopping = threading.Event()
+        self._listener_lock = threading.Lock()
+        self._work: queue.Queue[EngineEvent | None] = queue.Queue()  # one per session, see _session
+        self._stream: Any = None
+        self._images: dict[str, ImageRow] = {}
+        self._supervisor: threading.Thread | None = None
+
+    @property
+    def endpoint(self) -> Endpoint:
+        return self._endpoint
+
+    def start(self) -> None:
+        self._supervisor = threading.Thread(target=self._run, name="engine-tracker", daemon=True)
+        self._supervisor.start()
+
+    def stop(self, wait: float = 5.0) -> None:
+        """Ask the threads to end; wait up to ``wait`` seconds (0: return at once, they end soon)."""
+        self._stopping.set()
+        self._close_stream()  # ends the reader, which wakes the applier
+        if self._supervisor is not None and wait > 0:
+            self._supervisor.join(wait)
+
+    def is_running(self) -> bool:
+        return self._supervisor is not None and self._supervisor.is_alive()
+
+    def _notify(self, call: Callable[..., None], *args: Any) -> None:
+        if self._stopping.is_set():
+            return
+        with self._listener_lock:
+            call(*args)
+
+    def _close_stream(self) -> None:
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            try:
+                stream.close()
+            except Exception:
+                log.debug("closing the event stream failed", exc_info=True)
+
+    # -- the supervisor: connect, list, follow, and start over when the engine goes
+
+    def _run(self) -> None:
+        attempt = 0
+        address = self._endpoint.display_address
+        while not self._stopping.is_set():
+            self._notify(self._listener.connection_changed, ConnectionState(Status.CONNECTING, address))
+            try:
+                self._session()
+                attempt = 0
+                error: EngineError = translate(ConnectionError("its events ended"), "Lost the Docker Engine", address)
+            except EngineError as failure:
+                error = failure
+            except Exception as failure:  # noqa: BLE001 - the tracker must outlive any engine failure
+                error = translate(failure, "Lost the Docker Engine", address)
+            if self._stopping.is_set():
+                break
+            delay = RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)]
+            attempt += 1
+            state = ConnectionState(Status.LOST, address, error=error, retry_in=delay)
+            self._notify(self._listener.connection_changed, state)
+            self._stopping.wait(delay)
+        with self._listener_lock:
+            self._listener.connection_changed(ConnectionState(Status.STOPPED, address))
+
+    def _session(self) -> None:
+        api = open_client(self._endpoint)
+        events_api = open_client(self._endpoint)
+        try:
+            info = engine_info(api, self._endpoint)
+            # Subscribe before listing so that nothing happening during the list is missed;
+            # events that the list already reflects only refresh a row to the same value.
+            self._work = queue.Queue()  # a fresh queue: no end-of-stream marker left from the last session
+            self._stream = events_api.events(decode=True, filters={"type": list(WATCHED_TYPES)})
+            if self._stopping.is_set():
+                return  # stop() ran before there was a stream to close
+            reader = threading.Thread(
+                target=self._read_events, args=(self._stream, self._work), name="engine-events", daemon=True
+            )
+            reader.start()
+            try:
+                self._list_everything(api)
+            except Exception as error:
+                raise translate(error, "Could not list the engine's objects", self._endpoint.display_address) from error
+            state = ConnectionState(Status.CONNECTED, self._endpoint.display_address, info=info)
+            self._notify(self._listener.connection_changed, state)
+            self._apply_events(api, reader)
+        finally:
+            self._close_stream()
+            api.close()
+            events_api.close()
+
+    def _list_everything(self, api: docker.APIClient) -> None:
+        rows_by_kind = listing.list_all(api)
+        self._images = {row.key: row for row in rows_by_kind[Kind.IMAGE] if isinstance(row, ImageRow)}
+        for kind, rows in rows_by_kind.items():
+            self._notify(self._listener.rows_listed, kind, rows)
+        self._refresh_shared_sizes(api)
+
+    @staticmethod
+    def _read_events(stream: Any, work: queue.Queue[EngineEvent | None]) -> None:
+        try:
+            for raw in stream:
+                event = parse_event(raw)
+                if event is not None and event.effect is not None:
+                    work.put(event)
+        except Exception:
+            log.debug("event stream failed", exc_info=True)
+        finally:
+            work.put(None)  # wakes the applier: the stream is over
+
+    # -- applying events
+
+    def _apply_events(self, api: docker.APIClient, reader: threading.Thread) -> None:
+        shared_sizes_due: float | None = None
+        rechecks: dict[str, tuple[float, frozenset[str], int]] = {}  # key → (due, settled states, tries)
+        while not self._stopping.is_set():
+            dues = [due for due, _, _ in rechecks.values()]
+            if shared_sizes_due is not None:
+                dues.append(shared_sizes_due)
+            timeout = max(0.0, min(dues) - time.monotonic()) if dues else None
+            try:
+                first: EngineEvent | None = self._work.get(timeout=timeout)
+                batch, stream_over = self._drain(first)
+            except queue.Empty:
+                batch, stream_over = _Pending({}, {}), False
+            now = time.monotonic()
+            for key, (due, states, _tries) in list(rechecks.items()):
+                if key in batch.settled or (Kind.CONTAINER, key) in batch.effects:
+                    del rechecks[key]  # a newer event decides what to expect
+                elif due <= now:
+                    batch.effects[(Kind.CONTAINER, key)] = Effect.REFRESH
+                    batch.settled[key] = states
+            if shared_sizes_due is not None and shared_sizes_due <= now:
+                shared_sizes_due = None
+                self._refresh_shared_sizes(api)
+            if batch.effects:
+                unsettled = self._apply(api, batch)
+                for key in unsettled:
+                    tries = rechecks[key][2] + 1 if key in rechecks else 0
+                    if tries < len(RECHECK_DELAYS):
+                        rechecks[key] = (time.monotonic() + RECHECK_DELAYS[tries], batch.settled[key], tries)
+                    else:
+                        rechecks.pop(key, None)
+                for key in batch.settled:
+                    if key not in unsettled:
+                        rechecks.pop(key, None)
+                if any(kind is Kind.IMAGE for kind, _ in batch.effects):
+                    shared_sizes_due = time.monotonic() + SHARED_SIZE_DELAY
+            if stream_over:
+                reader.join(1.0)
+                return
+
+    def _drain(self, first: EngineEvent | None) -> tuple[_Pending, bool]:
+        pending = _Pending({}, {})
+        stream_over = False
+        item: EngineEvent | None = first
+        while True:
+            if item is None:
+                stream_over = True
+            else:
+                pending.add(item)
+            try:
+                item = self._work.get_nowait()
+            except queue.Empty:
+                return pending, stream_over
+
+    def _apply(self, api: docker.APIClient, batch: _Pending) -> set[str]:
+        """Fetch and report what the batch names; return containers whose state has not caught up."""
+        try:
+            unsettled = self._apply_containers(api, batch)
+            self._apply_images(api, batch)
+            self._apply_volumes(api, batch)
+            self._apply_networks(api, batch)
+        except Exception:
+            log.debug("applying events failed", exc_info=True)
+            return set()
+        return unsettled
+
+    def _emit(self, kind: Kind, changed: list[Row], removed: list[str]) -> None:
+        if changed:
+            self._notify(self._listener.rows_changed, kind, changed)
+        if removed:
+            self._notify(self._listener.rows_removed, kind, removed)
+
+    def _apply_containers(self, api: docker.APIClient, batch: _Pending) -> set[str]:
+        removed = batch.keys(Kind.CONTAINER, Effect.REMOVE)
+        wanted = batch.keys(Kind.CONTAINER, Effect.REFRESH)
+        rows = listing.list_containers(api, wanted) if wanted else []
+        found = {row.key for row in rows}
+        self._emit(Kind.CONTAINER, list(rows), removed + [key for key in wanted if key not in found])
+        return {row.key for row in rows if row.key in batch.settled and row.state not in batch.settled[row.key]}
+
+    def _apply_images(self, api: docker.APIClient, batch: _Pending) -> None:
+        removed = batch.keys(Kind.IMAGE, Effect.REMOVE)
+        changed: list[Row] = []
+        for reference in batch.keys(Kind.IMAGE, Effect.REFRESH):
+            row = listing.fetch_image(api, reference)
+            if row is None:
+                if reference.startswith("sha256:"):
+                    removed.append(reference)
+                continue
+            known = self._images.get(row.key)
+            row = replace(row, shared_size=known.shared_size if known else -1)
+            self._images[row.key] = row
+            changed.append(row)
+        for key in removed:
+            self._images.pop(key, None)
+        self._emit(Kind.IMAGE, changed, removed)
+
+    def _apply_volumes(self, api: docker.APIClient, batch: _Pending) -> None:
+        removed = batch.keys(Kind.VOLUME, Effect.REMOVE)
+        changed: list[Row] = []
+        for name in batch.keys(Kind.VOLUME, Effect.REFRESH):
+            row = listing.fetch_volume(api, name)
+            if row is None:
+                removed.append(name)
+            else:
+                changed.append(row)
+        self._emit(Kind.VOLUME, changed, removed)
+
+    def _apply_networks(self, api: docker.APIClient, batch: _Pending) -> None:
+        removed = batch.keys(Kind.NETWORK, Effect.REMOVE)
+        wanted = batch.keys(Kind.NETWORK, Effect.REFRESH)
+        rows: list[Row] = list(listing.list_networks(api, wanted)) if wanted else []
+        found = {row.key for row in rows}
+        self._emit(Kind.NETWORK, rows, removed + [key for key in wanted if key not in found])
+
+    def _refresh_shared_sizes(self, api: docker.APIClient) -> None:
+        try:
+            sizes = listing.shared_image_sizes(api)
+        except Exception:
+            log.debug("system df failed", exc_info=True)
+            return
+        changed: list[Row] = []
+        for key, row in list(self._images.items()):
+            size = sizes.get(key, -1)
+            if size != row.shared_size:
+                self._images[key] = replace(row, shared_size=size)
+                changed.append(self._images[key])
+        self._emit(Kind.IMAGE, changed, [])

@@ -1,0 +1,1 @@
+"""Finding Docker Engines on this computer. No Qt."""

@@ -1,0 +1,1 @@
+"""Qt adapters over the engine layer: item models and background workers."""

@@ -1,0 +1,145 @@
+"""A table of engine rows keyed by object id that changes row by row, never by reset.
+
+Selection and scroll position in the views survive every update because rows
+are only inserted, changed (dataChanged on the changed range) or removed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from app.engine.rows import Row
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+KEY_ROLE = Qt.ItemDataRole.UserRole + 3
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    display: Callable[[Any], str]
+    sort_key: Callable[[Any], Any] | None = None  # defaults to the displayed text
+    decoration: Callable[[Any], Any] | None = None
+    tooltip: Callable[[Any], str] | None = None
+    align_right: bool = False
+
+
+def _ranges(positions: Iterable[int]) -> list[tuple[int, int]]:
+    """Contiguous (first, last) runs of sorted positions, so that one signal covers each run."""
+    runs: list[tuple[int, int]] = []
+    for position in sorted(positions):
+        if runs and runs[-1][1] == position - 1:
+            runs[-1] = (runs[-1][0], position)
+        else:
+            runs.append((position, position))
+    return runs
+
+
+class ResourceModel(QAbstractTableModel):
+    def __init__(self, columns: Sequence[Column], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._rows: list[Row] = []
+        self._positions: dict[str, int] = {}
+
+    # -- read
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._columns):
+            return self._columns[section].title
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows) or index.column() >= len(self._columns):
+            return None
+        row = self._rows[index.row()]
+        column = self._columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.display(row)
+        if role == SORT_ROLE:
+            return column.sort_key(row) if column.sort_key else column.display(row)
+        if role == ROW_ROLE:
+            return row
+        if role == KEY_ROLE:
+            return row.key
+        if role == Qt.ItemDataRole.DecorationRole and column.decoration is not None:
+            return column.decoration(row)
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
+            return column.tooltip(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def rows(self) -> list[Row]:
+        return list(self._rows)
+
+    def row_by_key(self, key: str) -> Row | None:
+        position = self._positions.get(key)
+        return None if position is None else self._rows[position]
+
+    def index_of(self, key: str, column: int = 0) -> QModelIndex:
+        position = self._positions.get(key)
+        return QModelIndex() if position is None else self.index(position, column)
+
+    # -- change, row by row
+
+    def upsert(self, rows: Iterable[Row]) -> None:
+        """Replace the rows whose key is known, append the others."""
+        changed: list[int] = []
+        fresh: dict[str, Row] = {}
+        for row in rows:
+            position = self._positions.get(row.key)
+            if position is None:
+                fresh[row.key] = row
+            elif self._rows[position] != row:
+                self._rows[position] = row
+                changed.append(position)
+        for first, last in _ranges(changed):
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(self._columns) - 1))
+        if fresh:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(fresh) - 1)
+            for offset, (key, row) in enumerate(fresh.items()):
+                self._rows.append(row)
+                self._positions[key] = start + offset
+            self.endInsertRows()
+
+    def remove(self, keys: Iterable[str]) -> None:
+        positions = {self._positions[key] for key in keys if key in self._positions}
+        if not positions:
+            return
+        for first, last in reversed(_ranges(positions)):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._rows[first : last + 1]
+            self.endRemoveRows()
+        self._positions = {row.key: position for position, row in enumerate(self._rows)}
+
+    def replace_all(self, rows: Iterable[Row]) -> None:
+        """Make the model hold exactly ``rows`` (after a reconnect) by removals, changes and inserts."""
+        incoming = {row.key: row for row in rows}
+        self.remove([key for key in self._positions if key not in incoming])
+        self.upsert(incoming.values())
+
+    def clear(self) -> None:
+        self.remove(list(self._positions))
+
+    def refresh_columns(self, keys: Iterable[str], columns: Sequence[int]) -> None:
+        """Announce that derived values (counts from other models) changed for these rows."""
+        positions = [self._positions[key] for key in keys if key in self._positions]
+        for first, last in _ranges(positions):
+            for column in columns:
+                self.dataChanged.emit(self.index(first, column), self.index(last, column))

@@ -1,0 +1,1 @@
+"""Eris service definitions and their lifecycle. No Qt."""

@@ -1,0 +1,1 @@
+"""Widgets: the main window, resource views, details and dialogs."""

@@ -1,0 +1,164 @@
+"""Details of the selected object: inspect as a tree, a container's log, an image's layers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import humanize
+from app.engine import details
+from app.engine.errors import EngineError
+from app.engine.rows import Kind, Row, short_id
+from app.qt.operations import OperationRunner
+from app.ui.log_view import LogView
+
+
+def _fill(parent: QTreeWidgetItem | QTreeWidget, value: Any) -> None:
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, child in items:
+        item = QTreeWidgetItem([str(key)])
+        if isinstance(child, (dict, list)) and child:
+            item.setText(1, f"{len(child)} {'keys' if isinstance(child, dict) else 'items'}")
+            item.setForeground(1, QGuiApplication.palette().placeholderText())
+            _fill(item, child)
+        else:
+            item.setText(1, json.dumps(child) if not isinstance(child, str) else child)
+            item.setData(1, Qt.ItemDataRole.UserRole, child)
+        if isinstance(parent, QTreeWidget):
+            parent.addTopLevelItem(item)
+        else:
+            parent.addChild(item)
+
+
+class InspectTree(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tree = QTreeWidget(self)
+        self.tree.setObjectName("inspectTree")
+        self.tree.setAccessibleName("Inspect")
+        self.tree.setHeaderLabels(["Key", "Value"])
+        self.tree.setColumnWidth(0, 220)
+        self.tree.setUniformRowHeights(True)
+        self.copy_button = QPushButton("Copy as JSON", self)
+        self.copy_button.clicked.connect(self.copy)
+        self.copy_value_button = QPushButton("Copy value", self)
+        self.copy_value_button.clicked.connect(self.copy_value)
+        self.status = QLabel(self)
+        bar = QHBoxLayout()
+        bar.addWidget(self.status, 1)
+        bar.addWidget(self.copy_value_button)
+        bar.addWidget(self.copy_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.tree, 1)
+        self._document: dict[str, Any] = {}
+
+    def show_document(self, document: dict[str, Any]) -> None:
+        self._document = document
+        self.tree.clear()
+        _fill(self.tree, document)
+        self.tree.expandToDepth(0)
+        self.status.setText("")
+
+    def show_message(self, text: str) -> None:
+        self._document = {}
+        self.tree.clear()
+        self.status.setText(text)
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(json.dumps(self._document, indent=2))
+
+    def copy_value(self) -> None:
+        item = self.tree.currentItem()
+        if item is not None:
+            QGuiApplication.clipboard().setText(item.text(1))
+
+
+class HistoryTable(QTreeWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("historyView")
+        self.setAccessibleName("Image layers")
+        self.setRootIsDecorated(False)
+        self.setHeaderLabels(["Created by", "Size", "Created", "Layer"])
+        self.setColumnWidth(0, 420)
+
+    def show_history(self, entries: list[details.HistoryEntry]) -> None:
+        self.clear()
+        for entry in entries:
+            command = entry.created_by.replace("/bin/sh -c #(nop) ", "").strip()
+            item = QTreeWidgetItem([command, humanize.size(entry.size), humanize.ago(entry.created),
+                                    short_id(entry.layer_id) if entry.layer_id != "<missing>" else ""])
+            item.setToolTip(0, entry.created_by)
+            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.addTopLevelItem(item)
+
+
+class DetailsPane(QTabWidget):
+    def __init__(self, runner: OperationRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("detailsPane")
+        self._runner = runner
+        self.inspect = InspectTree(self)
+        self.logs = LogView(self)
+        self.history = HistoryTable(self)
+        self.addTab(self.inspect, "Inspect")
+        self.addTab(self.logs, "Logs")
+        self.addTab(self.history, "Layers")
+        self._shown: tuple[Kind, str] | None = ("unset", "")  # type: ignore[assignment]  # forces the first show
+        self.show_row(None, None)
+
+    def show_row(self, kind: Kind | None, row: Row | None) -> None:
+        shown = (kind, row.key) if kind is not None and row is not None else None
+        if shown == self._shown:
+            return
+        self._shown = shown
+        self.setTabVisible(self.indexOf(self.logs), kind is Kind.CONTAINER)
+        self.setTabVisible(self.indexOf(self.history), kind is Kind.IMAGE)
+        if kind is None or row is None:
+            self._runner.cancel_slot("inspect")
+            self._runner.cancel_slot("history")
+            self.inspect.show_message("Select one object to see its details.")
+            self.logs.clear()
+            return
+        self.inspect.show_message("Loading…")
+        self._runner.run(lambda api: details.inspect(api, kind, row.key), "Could not inspect",
+                         self.inspect.show_document, self._inspect_failed, slot="inspect")
+        if kind is Kind.CONTAINER:
+            self.logs.show_container(self._runner.endpoint, row.key)
+        else:
+            self.logs.clear()
+        if kind is Kind.IMAGE:
+            self.history.clear()
+            self._runner.run(lambda api: details.image_history(api, row.key), "Could not read the layers",
+                             self.history.show_history, self._inspect_failed, slot="history")
+
+    def _inspect_failed(self, error: EngineError) -> None:
+        self.inspect.show_message(error.message)
+
+    def refresh(self) -> None:
+        """Inspect again (the object changed); keeps the log running."""
+        shown, self._shown = self._shown, None
+        if shown is not None and shown[0] is not None:
+            kind, key = shown
+            self._shown = shown
+            self.inspect.show_message("Loading…")
+            self._runner.run(lambda api: details.inspect(api, kind, key), "Could not inspect",
+                             self.inspect.show_document, self._inspect_failed, slot="inspect")
+
+    def shutdown(self) -> None:
+        self.logs.stop()

@@ -1,0 +1,156 @@
+"""The main window: the four live resource views, their actions, details and the engine's state."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QTabWidget, QToolBar, QVBoxLayout, QWidget
+
+from app import APP_NAME, __version__
+from app.engine.connection import Endpoint
+from app.engine.rows import Kind
+from app.engine.tracker import ConnectionState
+from app.qt.live import EngineModels
+from app.qt.operations import OperationRunner
+from app.qt.resource_model import KEY_ROLE
+from app.ui.actions import ActionController
+from app.ui.details_pane import DetailsPane
+from app.ui.engine_status import EngineBanner, EngineStatusBar
+from app.ui.errors import show_error
+from app.ui.resource_pane import ResourcePane
+
+TAB_TITLES = {Kind.CONTAINER: "Containers", Kind.IMAGE: "Images", Kind.VOLUME: "Volumes", Kind.NETWORK: "Networks"}
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, endpoint: Endpoint) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP_NAME)
+        self.resize(1280, 780)
+        self.models = EngineModels(self)
+        self.runner = OperationRunner(endpoint, self)
+        self.runner.failed.connect(lambda error: show_error(self, error))
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("resourceTabs")
+        self.panes: dict[Kind, ResourcePane] = {}
+        for kind, title in TAB_TITLES.items():
+            pane = ResourcePane(kind, self.models.model(kind), self.tabs)
+            self.panes[kind] = pane
+            self.tabs.addTab(pane, title)
+            pane.selection_changed.connect(self._selection_changed)
+            pane.view.customContextMenuRequested.connect(lambda point, pane=pane: self._context_menu(pane, point))
+            self.models.model(kind).dataChanged.connect(self._row_changed)
+
+        self.details = DetailsPane(self.runner, self)
+        self.banner = EngineBanner(self)
+        self.actions = ActionController(self, self.runner, self.models)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.tabs)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([760, 520])
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.banner)
+        layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+
+        self.status = EngineStatusBar(self)
+        self.setStatusBar(self.status)
+        self._build_toolbar_and_menus()
+        self.models.state_changed.connect(self._state_changed)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self._details_refresh = QTimer(self)
+        self._details_refresh.setSingleShot(True)
+        self._details_refresh.setInterval(300)
+        self._details_refresh.timeout.connect(self.details.refresh)
+        self._tab_changed()
+        self.models.connect_to(endpoint)
+
+    def _build_toolbar_and_menus(self) -> None:
+        toolbar = QToolBar("Actions", self)
+        toolbar.setObjectName("actionsToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in self.actions.all_actions():
+            toolbar.addAction(action)
+        self.addToolBar(toolbar)
+
+        file_menu = self.menuBar().addMenu("&File")
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        actions_menu = self.menuBar().addMenu("&Actions")
+        for action in self.actions.all_actions():
+            actions_menu.addAction(action)
+        view_menu = self.menuBar().addMenu("&View")
+        for number, (kind, title) in enumerate(TAB_TITLES.items(), start=1):
+            show = QAction(title, self)
+            show.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            show.triggered.connect(lambda _checked=False, kind=kind: self.show_kind(kind))
+            view_menu.addAction(show)
+        filter_action = QAction("Filter", self)
+        filter_action.setShortcut(QKeySequence.StandardKey.Find)
+        filter_action.triggered.connect(lambda: self.current_pane().filter_box.setFocus())
+        view_menu.addAction(filter_action)
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction(f"About {APP_NAME}", self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def current_pane(self) -> ResourcePane:
+        pane = self.tabs.currentWidget()
+        assert isinstance(pane, ResourcePane)
+        return pane
+
+    def show_kind(self, kind: Kind) -> None:
+        self.tabs.setCurrentWidget(self.panes[kind])
+
+    def _tab_changed(self) -> None:
+        self.actions.set_pane(self.current_pane())
+        self._selection_changed()
+
+    def _selection_changed(self) -> None:
+        pane = self.current_pane()
+        self.actions.update_enabled()
+        rows = pane.selected_rows()
+        self.details.show_row(pane.kind if len(rows) == 1 else None, rows[0] if len(rows) == 1 else None)
+
+    def _row_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
+        self.actions.update_enabled()
+        rows = self.current_pane().selected_rows()
+        if len(rows) != 1:
+            return
+        model = top_left.model()
+        for row in range(top_left.row(), bottom_right.row() + 1):
+            if model.index(row, 0).data(KEY_ROLE) == rows[0].key:
+                self._details_refresh.start()
+                return
+
+    def _context_menu(self, pane: ResourcePane, point: QPoint) -> None:
+        self.actions.set_pane(pane)
+        self.actions.context_menu().popup(pane.view.viewport().mapToGlobal(point))
+
+    def _state_changed(self, state: ConnectionState) -> None:
+        self.banner.show_state(state)
+        self.status.show_state(state)
+        self.actions.update_enabled()
+
+    def _about(self) -> None:
+        QMessageBox.about(self, f"About {APP_NAME}", f"<b>{APP_NAME}</b> {__version__}<br>"
+                          "Run eris services on Docker, point and click.")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        self.details.shutdown()
+        self.models.disconnect_engine(wait=5.0)
+        self.runner.shutdown()

@@ -1,0 +1,88 @@
+"""Fixtures shared by every test: private folders always, the private engine when asked for."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Real widgets, no screen needed; set before pytest-qt creates the application.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import private_engine  # noqa: E402 - lives in scripts/, found through the path above
+
+from app.engine.connection import Endpoint  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def private_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test reads or writes the person's real eris home, settings or docker config."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("ERIS", str(tmp_path / "eris"))
+    monkeypatch.setenv("ERIS_DESKTOP_CONFIG", str(tmp_path / "config"))
+    for name in ("DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_CONTEXT"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_threads() -> Iterator[None]:
+    """Fail a test that leaves a thread of its own running (a stuck worker or follower)."""
+    before = set(threading.enumerate())
+    yield
+    deadline = 5.0
+    leaked: list[threading.Thread] = []
+    for thread in set(threading.enumerate()) - before:
+        thread.join(deadline)
+        deadline = 0.5
+        if thread.is_alive():
+            leaked.append(thread)
+    assert not leaked, f"threads still running after the test: {[t.name for t in leaked]}"
+
+
+@pytest.fixture(scope="session")
+def engine() -> private_engine.PrivateEngine:
+    """The private Docker Engine and registry (started once, seeded, never the person's own)."""
+    return private_engine.ensure_running(seed=True)
+
+
+@pytest.fixture
+def endpoint(engine: private_engine.PrivateEngine, monkeypatch: pytest.MonkeyPatch) -> Endpoint:
+    monkeypatch.setenv("DOCKER_HOST", engine.docker_host)
+    return Endpoint(url=engine.docker_host)
+
+
+class DockerCLI:
+    """The docker command line pointed at the private engine: the outside world for the app."""
+
+    def __init__(self, engine: private_engine.PrivateEngine) -> None:
+        self.env = {**os.environ, **engine.env()}
+
+    def __call__(self, *args: str, check: bool = True) -> str:
+        result = subprocess.run(["docker", *args], env=self.env, capture_output=True, text=True, timeout=120)
+        if check and result.returncode != 0:
+            raise AssertionError(f"docker {' '.join(args)} failed: {result.stderr.strip()}")
+        return result.stdout.strip()
+
+
+@pytest.fixture
+def docker_cli(engine: private_engine.PrivateEngine) -> Iterator[DockerCLI]:
+    """The docker CLI; containers and volumes labelled eris-test=1 are removed after the test."""
+    cli = DockerCLI(engine)
+    yield cli
+    ids = cli("ps", "-aq", "--filter", "label=eris-test=1").split()
+    if ids:
+        cli("rm", "-f", *ids, check=False)
+    volumes = cli("volume", "ls", "-q", "--filter", "label=eris-test=1").split()
+    if volumes:
+        cli("volume", "rm", "-f", *volumes, check=False)

@@ -127,8 +127,15 @@ def container_from_list(item: dict[str, Any]) -> ContainerRow:
     )
 
 
+def _names_a_registry(tag: str) -> bool:
+    first, slash, _ = tag.partition("/")
+    return bool(slash) and ("." in first or ":" in first or first == "localhost")
+
+
 def _tags(repo_tags: list[str] | None) -> tuple[str, ...]:
-    return tuple(tag for tag in repo_tags or [] if tag != "<none>:<none>")
+    """The image's names, the one a person would type first (no registry host, shortest)."""
+    tags = [tag for tag in repo_tags or [] if tag != "<none>:<none>"]
+    return tuple(sorted(tags, key=lambda tag: (_names_a_registry(tag), len(tag), tag)))
 
 
 def image_from_list(item: dict[str, Any]) -> ImageRow:

@@ -45,7 +45,7 @@ class MainWindow(QMainWindow):
 
         self.details = DetailsPane(self.runner, self)
         self.banner = EngineBanner(self)
-        self.actions = ActionController(self, self.runner, self.models)
+        self.controller = ActionController(self, self.runner, self.models)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.tabs)
@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("actionsToolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in self.actions.all_actions():
+        for action in self.controller.all_actions():
             toolbar.addAction(action)
         self.addToolBar(toolbar)
 
@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         actions_menu = self.menuBar().addMenu("&Actions")
-        for action in self.actions.all_actions():
+        for action in self.controller.all_actions():
             actions_menu.addAction(action)
         view_menu = self.menuBar().addMenu("&View")
         for number, (kind, title) in enumerate(TAB_TITLES.items(), start=1):
@@ -113,17 +113,17 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.panes[kind])
 
     def _tab_changed(self) -> None:
-        self.actions.set_pane(self.current_pane())
+        self.controller.set_pane(self.current_pane())
         self._selection_changed()
 
     def _selection_changed(self) -> None:
         pane = self.current_pane()
-        self.actions.update_enabled()
+        self.controller.update_enabled()
         rows = pane.selected_rows()
         self.details.show_row(pane.kind if len(rows) == 1 else None, rows[0] if len(rows) == 1 else None)
 
     def _row_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
-        self.actions.update_enabled()
+        self.controller.update_enabled()
         rows = self.current_pane().selected_rows()
         if len(rows) != 1:
             return
@@ -134,13 +134,13 @@ class MainWindow(QMainWindow):
                 return
 
     def _context_menu(self, pane: ResourcePane, point: QPoint) -> None:
-        self.actions.set_pane(pane)
-        self.actions.context_menu().popup(pane.view.viewport().mapToGlobal(point))
+        self.controller.set_pane(pane)
+        self.controller.context_menu().popup(pane.view.viewport().mapToGlobal(point))
 
     def _state_changed(self, state: ConnectionState) -> None:
         self.banner.show_state(state)
         self.status.show_state(state)
-        self.actions.update_enabled()
+        self.controller.update_enabled()
 
     def _about(self) -> None:
         QMessageBox.about(self, f"About {APP_NAME}", f"<b>{APP_NAME}</b> {__version__}<br>"

@@ -72,3 +72,10 @@ def test_port_binding_text() -> None:
     assert str(PortBinding(80, "tcp")) == "80/tcp"
     assert str(PortBinding(80, "tcp", 8080, "0.0.0.0")) == "8080→80/tcp"
     assert short_id("sha256:" + "f" * 64) == "f" * 12
+
+
+def test_the_name_a_person_would_type_comes_first() -> None:
+    row = image_from_list({"Id": "sha256:1", "RepoTags": ["127.0.0.1:5000/eris/base:latest", "eris/base:latest",
+                                                          "localhost/eris/base:1"]})
+    assert row.name == "eris/base:latest"
+    assert row.tags[1:] == ("localhost/eris/base:1", "127.0.0.1:5000/eris/base:latest")

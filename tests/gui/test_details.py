@@ -1,0 +1,84 @@
+"""The details pane: inspect tree, a followed and bounded log with search, an image's layers."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+
+from app.engine.rows import Kind
+from app.ui import log_view
+from app.ui.main_window import MainWindow
+from tests.conftest import DockerCLI
+
+
+def _top_level_keys(main: MainWindow) -> list[str]:
+    tree = main.details.inspect.tree
+    return [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
+
+
+def test_inspect_tree_and_copy(window: MainWindow, docker_cli: DockerCLI, qtbot: QtBot) -> None:
+    key = docker_cli("create", "--label", "eris-test=1", "--network", "none", "--name", "gui-inspect",
+                     "-e", "GREETING=hello", "eris/base:latest")
+    window.show_kind(Kind.CONTAINER)
+    pane = window.panes[Kind.CONTAINER]
+    qtbot.waitUntil(lambda: pane.source.index_of(key).isValid(), timeout=10_000)
+    pane.select_key(key)
+    qtbot.waitUntil(lambda: "Config" in _top_level_keys(window), timeout=10_000)
+    window.details.inspect.copy()
+    copied = json.loads(QGuiApplication.clipboard().text())
+    assert copied["Id"] == key
+    assert "GREETING=hello" in copied["Config"]["Env"]
+
+
+def test_log_follows_new_output_and_searches(window: MainWindow, docker_cli: DockerCLI, qtbot: QtBot) -> None:
+    key = docker_cli("run", "-d", "--label", "eris-test=1", "--network", "none", "--name", "gui-logs",
+                     "eris/base:latest", "sh", "-c", "echo first-line; sleep 1; echo needle-line; sleep 300")
+    window.show_kind(Kind.CONTAINER)
+    pane = window.panes[Kind.CONTAINER]
+    qtbot.waitUntil(lambda: pane.source.index_of(key).isValid(), timeout=10_000)
+    pane.select_key(key)
+    logs = window.details.logs
+    qtbot.waitUntil(lambda: "first-line" in logs.text.toPlainText(), timeout=10_000)
+    qtbot.waitUntil(lambda: "needle-line" in logs.text.toPlainText(), timeout=10_000)  # arrived while following
+    logs.search_box.setText("needle")
+    assert logs.find_next()
+    assert logs.text.textCursor().selectedText() == "needle"
+    logs.search_box.setText("not in this log")
+    assert not logs.find_next()
+    assert "is not in the log" in logs.state_label.text()
+
+    logs.timestamps_box.setChecked(True)
+    qtbot.waitUntil(lambda: logs.text.toPlainText().startswith("20"), timeout=10_000)  # RFC 3339 timestamps
+
+
+def test_a_chatty_container_cannot_grow_the_log_without_limit(window: MainWindow, docker_cli: DockerCLI,
+                                                              qtbot: QtBot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(log_view, "MAX_LINES", 300)
+    key = docker_cli("run", "-d", "--label", "eris-test=1", "--network", "none", "--name", "gui-chatty",
+                     "eris/base:latest", "sh", "-c", "i=0; while [ $i -lt 3000 ]; do echo line-$i; i=$((i+1)); done;"
+                     " sleep 300")
+    logs = window.details.logs
+    logs.text.setMaximumBlockCount(log_view.MAX_LINES)
+    window.show_kind(Kind.CONTAINER)
+    pane = window.panes[Kind.CONTAINER]
+    qtbot.waitUntil(lambda: pane.source.index_of(key).isValid(), timeout=10_000)
+    pane.select_key(key)
+    qtbot.waitUntil(lambda: "line-2999" in logs.text.toPlainText(), timeout=15_000)
+    assert logs.text.blockCount() <= 300
+    assert "line-0\n" not in logs.text.toPlainText()
+
+
+def test_image_layers_show_their_history(window: MainWindow, qtbot: QtBot, docker_cli: DockerCLI) -> None:
+    image_key = docker_cli("image", "inspect", "-f", "{{.Id}}", "eris/ipfs:latest")
+    window.show_kind(Kind.IMAGE)
+    pane = window.panes[Kind.IMAGE]
+    qtbot.waitUntil(lambda: pane.source.index_of(image_key).isValid(), timeout=10_000)
+    pane.select_key(image_key)
+    history = window.details.history
+    qtbot.waitUntil(lambda: history.topLevelItemCount() >= 3, timeout=10_000)
+    commands = [history.topLevelItem(i).text(0) for i in range(history.topLevelItemCount())]
+    assert any(command.startswith("ADD") for command in commands)
+    assert window.details.isTabVisible(window.details.indexOf(history))
+    assert not window.details.isTabVisible(window.details.indexOf(window.details.logs))

@@ -7,10 +7,13 @@ the same key, which the Qt models compare to decide what changed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from typing import Any
+
+from app import humanize
 
 
 class Kind(str, Enum):
@@ -47,6 +50,9 @@ class ContainerRow:
     command: str
     labels: tuple[tuple[str, str], ...]
     volume_names: tuple[str, ...]
+    # When the status's duration began, so the view can keep "Up 3 minutes" current without asking
+    # the engine again; not compared, since it moves with the moment the row was fetched.
+    status_anchor: float = field(default=0.0, compare=False)
 
     @property
     def ports_text(self) -> str:
@@ -124,6 +130,7 @@ def container_from_list(item: dict[str, Any]) -> ContainerRow:
         command=str(item.get("Command", "")),
         labels=tuple(sorted((item.get("Labels") or {}).items())),
         volume_names=tuple(m["Name"] for m in mounts if m.get("Type") == "volume" and m.get("Name")),
+        status_anchor=humanize.status_anchor(str(item.get("Status", "")), time.time()),
     )
 
 

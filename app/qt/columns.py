@@ -40,33 +40,36 @@ class Usage:
 
 def container_columns() -> list[Column]:
     return [
-        Column("Name", lambda r: r.name),
-        Column("Image", lambda r: humanize.short_image(r.image)),
-        Column("State", lambda r: r.state, decoration=lambda r: state_icon(r.state)),
-        Column("Status", lambda r: r.status),
-        Column("Ports", lambda r: r.ports_text),
-        Column("Created", lambda r: humanize.ago(r.created), sort_key=lambda r: r.created),
+        Column("Name", lambda r: r.name, width=200),
+        Column("Image", lambda r: humanize.short_image(r.image), width=150),
+        Column("State", lambda r: r.state, decoration=lambda r: state_icon(r.state), width=95),
+        Column("Status", lambda r: humanize.live_status(r.status, r.status_anchor), width=150, ages=True,
+               sort_key=lambda r: (r.state, -r.status_anchor)),
+        Column("Ports", lambda r: r.ports_text, width=130, tooltip=lambda r: r.ports_text),
+        Column("Created", lambda r: humanize.ago(r.created), sort_key=lambda r: r.created, width=110, ages=True),
     ]
 
 
 def image_columns(usage: Usage) -> list[Column]:
     return [
-        Column("Repository:tag", lambda r: r.name, tooltip=lambda r: "\n".join(r.tags) or r.key),
-        Column("ID", lambda r: short_id(r.key)),
-        Column("Size", lambda r: humanize.size(r.size), sort_key=lambda r: r.size, align_right=True),
+        Column("Repository:tag", lambda r: r.name, tooltip=lambda r: "\n".join(r.tags) or r.key, width=210),
+        Column("ID", lambda r: short_id(r.key), width=105),
+        Column("Size", lambda r: humanize.size(r.size), sort_key=lambda r: r.size, align_right=True, width=80),
         Column(
             "Shared size",
             lambda r: humanize.size(r.shared_size),
             sort_key=lambda r: r.shared_size,
             align_right=True,
             tooltip=lambda r: "Bytes in layers that other images use too",
+            width=90,
         ),
-        Column("Created", lambda r: humanize.ago(r.created), sort_key=lambda r: r.created),
+        Column("Created", lambda r: humanize.ago(r.created), sort_key=lambda r: r.created, width=110, ages=True),
         Column(
             "Containers",
             lambda r: str(usage.containers_of_image(r.key)),
             sort_key=lambda r: usage.containers_of_image(r.key),
             align_right=True,
+            width=80,
         ),
     ]
 
@@ -76,9 +79,9 @@ IMAGE_USAGE_COLUMN = 5
 
 def volume_columns(usage: Usage) -> list[Column]:
     return [
-        Column("Name", lambda r: r.name),
-        Column("Driver", lambda r: r.driver),
-        Column("Mount point", lambda r: r.mountpoint),
+        Column("Name", lambda r: r.name, width=220),
+        Column("Driver", lambda r: r.driver, width=80),
+        Column("Mount point", lambda r: r.mountpoint, width=260, tooltip=lambda r: r.mountpoint),
         Column("In use by", lambda r: usage.volume_user_names(r.key)),
     ]
 
@@ -88,10 +91,10 @@ VOLUME_USAGE_COLUMN = 3
 
 def network_columns() -> list[Column]:
     return [
-        Column("Name", lambda r: r.name),
-        Column("ID", lambda r: short_id(r.key)),
-        Column("Driver", lambda r: r.driver),
-        Column("Scope", lambda r: r.scope),
-        Column("Internal", lambda r: "yes" if r.internal else ""),
+        Column("Name", lambda r: r.name, width=200),
+        Column("ID", lambda r: short_id(r.key), width=110),
+        Column("Driver", lambda r: r.driver, width=90),
+        Column("Scope", lambda r: r.scope, width=80),
+        Column("Internal", lambda r: "yes" if r.internal else "", width=70),
     ]
 

@@ -21,6 +21,7 @@ from app.qt.resource_model import ResourceModel
 
 SLICE_SECONDS = 0.012  # GUI time spent applying changes before the event loop gets a turn
 SLICE_ROWS = 250  # rows applied at once; bigger batches are split
+AGING_REFRESH_MS = 15_000  # "Up 3 minutes" and "2 hours ago" are redrawn this often, without a request
 
 
 class _Bridge(QObject):
@@ -66,6 +67,10 @@ class EngineModels(QObject):
         self._drain_timer.setSingleShot(True)
         self._drain_timer.setInterval(0)
         self._drain_timer.timeout.connect(self._drain)
+        self._clock = QTimer(self)
+        self._clock.setInterval(AGING_REFRESH_MS)
+        self._clock.timeout.connect(self._redraw_aging_columns)
+        self._clock.start()
 
     def model(self, kind: Kind) -> ResourceModel:
         return self.models[kind]
@@ -161,6 +166,10 @@ class EngineModels(QObject):
                 volumes.update(row.volume_names)
         self.models[Kind.IMAGE].refresh_columns(images, [columns.IMAGE_USAGE_COLUMN])
         self.models[Kind.VOLUME].refresh_columns(volumes, [columns.VOLUME_USAGE_COLUMN])
+
+    def _redraw_aging_columns(self) -> None:
+        for model in self.models.values():
+            model.refresh_aging_columns()
 
     def pending(self) -> int:
         return len(self._queue)

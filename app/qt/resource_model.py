@@ -29,6 +29,8 @@ class Column:
     decoration: Callable[[Any], Any] | None = None
     tooltip: Callable[[Any], str] | None = None
     align_right: bool = False
+    width: int = 150
+    ages: bool = False  # the text depends on the clock ("3 minutes ago") and is redrawn as time passes
 
 
 def _ranges(positions: Iterable[int]) -> list[tuple[int, int]]:
@@ -136,6 +138,18 @@ class ResourceModel(QAbstractTableModel):
 
     def clear(self) -> None:
         self.remove(list(self._positions))
+
+    def columns(self) -> list[Column]:
+        return list(self._columns)
+
+    def refresh_aging_columns(self) -> None:
+        """One signal per clock-dependent column, so "Up 3 minutes" keeps up without asking the engine."""
+        if not self._rows:
+            return
+        for number, column in enumerate(self._columns):
+            if column.ages:
+                self.dataChanged.emit(self.index(0, number), self.index(len(self._rows) - 1, number),
+                                      [Qt.ItemDataRole.DisplayRole])
 
     def refresh_columns(self, keys: Iterable[str], columns: Sequence[int]) -> None:
         """Announce that derived values (counts from other models) changed for these rows."""

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTabWidget,
@@ -31,7 +32,8 @@ def _fill(parent: QTreeWidgetItem | QTreeWidget, value: Any) -> None:
     for key, child in items:
         item = QTreeWidgetItem([str(key)])
         if isinstance(child, (dict, list)) and child:
-            item.setText(1, f"{len(child)} {'keys' if isinstance(child, dict) else 'items'}")
+            noun = "key" if isinstance(child, dict) else "item"
+            item.setText(1, f"{len(child)} {noun}{'s' if len(child) != 1 else ''}")
             item.setForeground(1, QGuiApplication.palette().placeholderText())
             _fill(item, child)
         else:
@@ -95,12 +97,16 @@ class HistoryTable(QTreeWidget):
         self.setAccessibleName("Image layers")
         self.setRootIsDecorated(False)
         self.setHeaderLabels(["Created by", "Size", "Created", "Layer"])
-        self.setColumnWidth(0, 420)
+        self.setUniformRowHeights(True)
+        self.header().setStretchLastSection(False)
+        self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            self.header().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
 
     def show_history(self, entries: list[details.HistoryEntry]) -> None:
         self.clear()
         for entry in entries:
-            command = entry.created_by.replace("/bin/sh -c #(nop) ", "").strip()
+            command = entry.created_by.replace("/bin/sh -c #(nop) ", "").strip() or entry.comment or "(imported)"
             item = QTreeWidgetItem([command, humanize.size(entry.size), humanize.ago(entry.created),
                                     short_id(entry.layer_id) if entry.layer_id != "<missing>" else ""])
             item.setToolTip(0, entry.created_by)

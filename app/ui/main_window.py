@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QTabWidget, Q
 from app import APP_NAME, __version__
 from app.engine.connection import Endpoint
 from app.engine.rows import Kind
-from app.engine.tracker import ConnectionState
+from app.engine.tracker import ConnectionState, Status
 from app.qt.live import EngineModels
 from app.qt.operations import OperationRunner
 from app.qt.resource_model import KEY_ROLE
@@ -52,7 +52,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.details)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([760, 520])
+        splitter.setSizes([820, 460])
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
@@ -138,6 +138,8 @@ class MainWindow(QMainWindow):
         self.controller.context_menu().popup(pane.view.viewport().mapToGlobal(point))
 
     def _state_changed(self, state: ConnectionState) -> None:
+        for pane in self.panes.values():
+            pane.set_connected(state.status is Status.CONNECTED)
         self.banner.show_state(state)
         self.status.show_state(state)
         self.controller.update_enabled()

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QStackedLayout,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.engine.rows import Kind, Row
 from app.qt.resource_model import ROW_ROLE, SORT_ROLE, ResourceModel
@@ -47,35 +56,48 @@ class ResourcePane(QWidget):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.header().setStretchLastSection(True)
-        self.view.header().setDefaultSectionSize(150)
-        self.view.header().resizeSection(0, 240)
+        for number, column in enumerate(model.columns()):
+            self.view.header().resizeSection(number, column.width)
         self.view.selectionModel().selectionChanged.connect(lambda *_: self.selection_changed.emit())
 
         self.empty_label = QLabel(self)
+        self.empty_label.setObjectName(f"{PLURAL[kind]}EmptyState")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
-        self.empty_label.setStyleSheet("color: palette(mid); padding: 24px;")
+        self.empty_label.setStyleSheet("color: palette(mid); font-size: 13pt; padding: 24px;")
+        self.connected = False
 
+        self._stack = QStackedLayout()
+        self._stack.addWidget(self.view)
+        self._stack.addWidget(self.empty_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.filter_box)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.empty_label)
+        layout.addLayout(self._stack, 1)
         for signal in (model.rowsInserted, model.rowsRemoved, self.proxy.layoutChanged, self.proxy.rowsRemoved,
                        self.proxy.rowsInserted):
             signal.connect(self._update_empty_state)
         self.filter_box.textChanged.connect(self._update_empty_state)
         self._update_empty_state()
 
+    def showing_empty_state(self) -> bool:
+        return self._stack.currentWidget() is self.empty_label
+
+    def set_connected(self, connected: bool) -> None:
+        self.connected = connected
+        self._update_empty_state()
+
     def _update_empty_state(self) -> None:
         if self.proxy.rowCount():
-            self.empty_label.hide()
+            self._stack.setCurrentWidget(self.view)
             return
         if self.source.rowCount():
             self.empty_label.setText(f"No {PLURAL[self.kind]} match “{self.filter_box.text()}”.")
-        else:
+        elif self.connected:
             self.empty_label.setText(f"No {PLURAL[self.kind]} on this engine.")
-        self.empty_label.show()
+        else:
+            self.empty_label.setText("Not connected to a Docker Engine.")
+        self._stack.setCurrentWidget(self.empty_label)
 
     def selected_rows(self) -> list[Row]:
         rows = []

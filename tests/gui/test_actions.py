@@ -88,7 +88,7 @@ def test_an_image_in_use_is_refused_with_the_reason(window: MainWindow, docker_c
                           "eris/in-use:1")
         image_key = docker_cli("image", "inspect", "-f", "{{.Id}}", "eris/in-use:1")
         _select(window, qtbot, Kind.IMAGE, image_key)
-        qtbot.waitUntil(lambda: window.models.usage.containers_of_image(image_key) > 0, timeout=10_000)
+        qtbot.waitUntil(lambda: user in window.models.usage.image_users.get(image_key, set()), timeout=10_000)
         window.findChild(object, "removeAction").trigger()
         qtbot.waitUntil(lambda: "gui-image-user" in _error_text(window), timeout=5_000)
         assert "Could not remove image" in _error_text(window)

@@ -21,6 +21,8 @@ def test_missing_engine_is_explained_in_the_window(qtbot: QtBot, tmp_path) -> No
         assert f"Cannot reach the Docker Engine at {address}" in text
         assert "There is no Docker socket" in text and "Start Docker" in text
         assert main.status.state_label.text() == "Engine unreachable"
-        assert main.panes[next(iter(main.panes))].empty_label.isVisible()
+        for pane in main.panes.values():
+            assert pane.showing_empty_state()
+            assert pane.empty_label.text() == "Not connected to a Docker Engine."
     finally:
         main.shutdown()

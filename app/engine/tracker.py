@@ -11,7 +11,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Protocol
 
@@ -22,11 +22,11 @@ from app.engine.connection import Endpoint, EngineInfo, engine_info, open_client
 from app.engine.errors import EngineError, translate
 from app.engine.events import WATCHED_TYPES, Effect, EngineEvent, parse_event
 from app.engine.rows import ImageRow, Kind, Row
+from app.engine.shared_sizes import SharedSizes
 
 log = logging.getLogger(__name__)
 
 RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0)
-SHARED_SIZE_DELAY = 1.0  # let a burst of image events settle before asking system df
 RECHECK_DELAYS = (0.03, 0.06, 0.12, 0.25, 0.5, 1.0)  # waiting for a listed state to catch up with its event
 
 
@@ -85,7 +85,7 @@ class LiveTracker:
         self._listener_lock = threading.Lock()
         self._work: queue.Queue[EngineEvent | None] = queue.Queue()  # one per session, see _session
         self._stream: Any = None
-        self._images: dict[str, ImageRow] = {}
+        self._sizes: SharedSizes | None = None
         self._supervisor: threading.Thread | None = None
 
     @property
@@ -169,15 +169,20 @@ class LiveTracker:
             self._apply_events(api, reader)
         finally:
             self._close_stream()
+            if self._sizes is not None:
+                self._sizes.stop()
+                self._sizes.join(2.0)
             api.close()
             events_api.close()
 
     def _list_everything(self, api: docker.APIClient) -> None:
         rows_by_kind = listing.list_all(api)
-        self._images = {row.key: row for row in rows_by_kind[Kind.IMAGE] if isinstance(row, ImageRow)}
         for kind, rows in rows_by_kind.items():
             self._notify(self._listener.rows_listed, kind, rows)
-        self._refresh_shared_sizes(api)
+        self._sizes = SharedSizes(
+            lambda: open_client(self._endpoint), lambda rows: self._emit(Kind.IMAGE, list(rows), [])
+        )
+        self._sizes.start(row for row in rows_by_kind[Kind.IMAGE] if isinstance(row, ImageRow))
 
     @staticmethod
     def _read_events(stream: Any, work: queue.Queue[EngineEvent | None]) -> None:
@@ -194,12 +199,9 @@ class LiveTracker:
     # -- applying events
 
     def _apply_events(self, api: docker.APIClient, reader: threading.Thread) -> None:
-        shared_sizes_due: float | None = None
         rechecks: dict[str, tuple[float, frozenset[str], int]] = {}  # key → (due, settled states, tries)
         while not self._stopping.is_set():
             dues = [due for due, _, _ in rechecks.values()]
-            if shared_sizes_due is not None:
-                dues.append(shared_sizes_due)
             timeout = max(0.0, min(dues) - time.monotonic()) if dues else None
             try:
                 first: EngineEvent | None = self._work.get(timeout=timeout)
@@ -213,9 +215,6 @@ class LiveTracker:
                 elif due <= now:
                     batch.effects[(Kind.CONTAINER, key)] = Effect.REFRESH
                     batch.settled[key] = states
-            if shared_sizes_due is not None and shared_sizes_due <= now:
-                shared_sizes_due = None
-                self._refresh_shared_sizes(api)
             if batch.effects:
                 unsettled = self._apply(api, batch)
                 for key in unsettled:
@@ -227,8 +226,6 @@ class LiveTracker:
                 for key in batch.settled:
                     if key not in unsettled:
                         rechecks.pop(key, None)
-                if any(kind is Kind.IMAGE for kind, _ in batch.effects):
-                    shared_sizes_due = time.monotonic() + SHARED_SIZE_DELAY
             if stream_over:
                 reader.join(1.0)
                 return
@@ -282,12 +279,9 @@ class LiveTracker:
                 if reference.startswith("sha256:"):
                     removed.append(reference)
                 continue
-            known = self._images.get(row.key)
-            row = replace(row, shared_size=known.shared_size if known else -1)
-            self._images[row.key] = row
-            changed.append(row)
-        for key in removed:
-            self._images.pop(key, None)
+            changed.append(self._sizes.remember(row) if self._sizes else row)
+        if self._sizes is not None:
+            self._sizes.forget(removed)
         self._emit(Kind.IMAGE, changed, removed)
 
     def _apply_volumes(self, api: docker.APIClient, batch: _Pending) -> None:
@@ -307,17 +301,3 @@ class LiveTracker:
         rows: list[Row] = list(listing.list_networks(api, wanted)) if wanted else []
         found = {row.key for row in rows}
         self._emit(Kind.NETWORK, rows, removed + [key for key in wanted if key not in found])
-
-    def _refresh_shared_sizes(self, api: docker.APIClient) -> None:
-        try:
-            sizes = listing.shared_image_sizes(api)
-        except Exception:
-            log.debug("system df failed", exc_info=True)
-            return
-        changed: list[Row] = []
-        for key, row in list(self._images.items()):
-            size = sizes.get(key, -1)
-            if size != row.shared_size:
-                self._images[key] = replace(row, shared_size=size)
-                changed.append(self._images[key])
-        self._emit(Kind.IMAGE, changed, [])

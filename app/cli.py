@@ -12,25 +12,17 @@ from app import APP_NAME, __version__
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="eris-desktop", description=f"{APP_NAME}: eris services on Docker.")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
-    parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     return parser
 
 
-def run_gui(argv: list[str]) -> int:
-    from PySide6.QtWidgets import QApplication
+def run_gui() -> int:
+    from app.ui.application import run
 
-    from app.engine.connection import Endpoint
-    from app.ui.main_window import MainWindow
-
-    application = QApplication.instance() or QApplication([sys.argv[0], *argv])
-    application.setApplicationName(APP_NAME)
-    application.setApplicationVersion(__version__)
-    window = MainWindow(Endpoint.from_environment())
-    window.show()
-    return int(application.exec())
+    return run()
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
-    logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    return run_gui([])
+    _ = args
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return run_gui()

@@ -55,6 +55,9 @@ class TrackerListener(Protocol):
     def rows_removed(self, kind: Kind, keys: list[str]) -> None: ...
 
 
+EventObserver = Callable[[EngineEvent], None]
+
+
 @dataclass
 class _Pending:
     """Work collected from a burst of events: the last effect per object wins."""
@@ -78,9 +81,12 @@ class _Pending:
 
 
 class LiveTracker:
-    def __init__(self, endpoint: Endpoint, listener: TrackerListener) -> None:
+    def __init__(
+        self, endpoint: Endpoint, listener: TrackerListener, observers: tuple[EventObserver, ...] = ()
+    ) -> None:
         self._endpoint = endpoint
         self._listener = listener
+        self._observers = observers  # see every event as it arrives, on the reader thread
         self._stopping = threading.Event()
         self._listener_lock = threading.Lock()
         self._work: queue.Queue[EngineEvent | None] = queue.Queue()  # one per session, see _session
@@ -157,7 +163,10 @@ class LiveTracker:
             if self._stopping.is_set():
                 return  # stop() ran before there was a stream to close
             reader = threading.Thread(
-                target=self._read_events, args=(self._stream, self._work), name="engine-events", daemon=True
+                target=self._read_events,
+                args=(self._stream, self._work, self._observers),
+                name="engine-events",
+                daemon=True,
             )
             reader.start()
             try:
@@ -185,11 +194,17 @@ class LiveTracker:
         self._sizes.start(row for row in rows_by_kind[Kind.IMAGE] if isinstance(row, ImageRow))
 
     @staticmethod
-    def _read_events(stream: Any, work: queue.Queue[EngineEvent | None]) -> None:
+    def _read_events(
+        stream: Any, work: queue.Queue[EngineEvent | None], observers: tuple[EventObserver, ...]
+    ) -> None:
         try:
             for raw in stream:
                 event = parse_event(raw)
-                if event is not None and event.effect is not None:
+                if event is None:
+                    continue
+                for observe in observers:
+                    observe(event)
+                if event.effect is not None:
                     work.put(event)
         except Exception:
             log.debug("event stream failed", exc_info=True)

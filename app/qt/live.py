@@ -14,6 +14,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.engine.connection import Endpoint
+from app.engine.incidents import IncidentWatch
 from app.engine.rows import ContainerRow, Kind, Row
 from app.engine.tracker import ConnectionState, LiveTracker, Status
 from app.qt import columns
@@ -29,6 +30,7 @@ class _Bridge(QObject):
 
     state = Signal(object)
     change = Signal(object)
+    incident = Signal(object)
 
     def connection_changed(self, state: ConnectionState) -> None:
         self.state.emit(state)
@@ -48,6 +50,7 @@ class EngineModels(QObject):
     """Owns the four resource models and the tracker that feeds them."""
 
     state_changed = Signal(object)  # ConnectionState
+    incident = Signal(object)  # app.engine.incidents.Incident: a container stopped without being asked
     applied = Signal()  # a slice of changes reached the models (benchmarks time this)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -85,7 +88,9 @@ class EngineModels(QObject):
         self._bridge = _Bridge()
         self._bridge.state.connect(self._on_state)
         self._bridge.change.connect(self._on_change)
-        self._tracker = LiveTracker(endpoint, self._bridge)
+        self._bridge.incident.connect(self.incident.emit)
+        watch = IncidentWatch(self._bridge.incident.emit)
+        self._tracker = LiveTracker(endpoint, self._bridge, observers=(watch.observe,))
         self._tracker.start()
 
     def disconnect_engine(self, wait: float = 0.0) -> None:
@@ -95,6 +100,7 @@ class EngineModels(QObject):
         if bridge is not None:
             bridge.state.disconnect()
             bridge.change.disconnect()
+            bridge.incident.disconnect()
         if tracker is not None:
             tracker.stop(wait)
         self._queue.clear()

@@ -2,32 +2,57 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QTabWidget, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import APP_NAME, __version__
 from app.engine.connection import Endpoint
 from app.engine.rows import Kind
 from app.engine.tracker import ConnectionState, Status
+from app.qt.icons import app_icon
 from app.qt.live import EngineModels
+from app.qt.notifications import Category, Notification, NotificationCenter, Severity
 from app.qt.operations import OperationRunner
 from app.qt.resource_model import KEY_ROLE
+from app.settings import Settings, SettingsStore
 from app.ui.actions import ActionController
 from app.ui.details_pane import DetailsPane
 from app.ui.engine_status import EngineBanner, EngineStatusBar
 from app.ui.errors import show_error
+from app.ui.notification_area import NotificationBar, NotificationHistory
+from app.ui.notifier import EngineNotifier
 from app.ui.resource_pane import ResourcePane
+from app.ui.settings_dialog import SettingsDialog
+from app.ui.tray import Tray
+from app.ui.window_state import WindowState
 
 TAB_TITLES = {Kind.CONTAINER: "Containers", Kind.IMAGE: "Images", Kind.VOLUME: "Volumes", Kind.NETWORK: "Networks"}
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, endpoint: Endpoint) -> None:
+    def __init__(self, endpoint: Endpoint, settings_store: SettingsStore | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
+        self.setWindowIcon(app_icon())
         self.resize(1280, 780)
+        self.settings_store = settings_store or SettingsStore()
+        self.settings, settings_problem = self.settings_store.load()
+        self._quitting = False
         self.models = EngineModels(self)
         self.runner = OperationRunner(endpoint, self)
         self.runner.failed.connect(lambda error: show_error(self, error))
@@ -47,17 +72,35 @@ class MainWindow(QMainWindow):
         self.banner = EngineBanner(self)
         self.controller = ActionController(self, self.runner, self.models)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(self.tabs)
-        splitter.addWidget(self.details)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([820, 460])
+        self.notifications = NotificationCenter(self._category_enabled, self)
+        self.tray = Tray(self)
+        self.notifications.add_adapter(self.tray)
+        self.notification_bar = NotificationBar(self)
+        self.notification_history = NotificationHistory(self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.notification_history)
+        self.notification_history.hide()
+        self.notifications.posted.connect(self.notification_history.add)
+        self.notifications.presented_in_window.connect(self.notification_bar.present)
+        for source in (self.notification_bar.opened, self.notification_history.opened, self.tray.opened):
+            source.connect(self.open_notification)
+        self.tray.show_window.connect(self.bring_to_front)
+        self.tray.quit_requested.connect(self.quit_app)
+        self.notifier = EngineNotifier(self.notifications, self)
+        self.models.state_changed.connect(self.notifier.state_changed)
+        self.models.incident.connect(self.notifier.incident)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(self.details)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([820, 460])
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addWidget(self.banner)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.notification_bar)
+        layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
         self.status = EngineStatusBar(self)
@@ -69,7 +112,12 @@ class MainWindow(QMainWindow):
         self._details_refresh.setSingleShot(True)
         self._details_refresh.setInterval(300)
         self._details_refresh.timeout.connect(self.details.refresh)
+        self.window_state = WindowState()
+        self.window_state.restore(self, self.splitter, self.tabs, self._views())
         self._tab_changed()
+        if settings_problem is not None:
+            self.notifications.post(Notification(Category.ENGINE, "Settings reset", settings_problem.message,
+                                                 Severity.WARNING))
         self.models.connect_to(endpoint)
 
     def _build_toolbar_and_menus(self) -> None:
@@ -82,9 +130,14 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
 
         file_menu = self.menuBar().addMenu("&File")
+        settings_action = QAction("&Settings…", self)
+        settings_action.setObjectName("settingsAction")
+        settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        settings_action.triggered.connect(self.open_settings)
+        file_menu.addAction(settings_action)
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
+        quit_action.triggered.connect(self.quit_app)
         file_menu.addAction(quit_action)
         actions_menu = self.menuBar().addMenu("&Actions")
         for action in self.controller.all_actions():
@@ -99,6 +152,10 @@ class MainWindow(QMainWindow):
         filter_action.setShortcut(QKeySequence.StandardKey.Find)
         filter_action.triggered.connect(lambda: self.current_pane().filter_box.setFocus())
         view_menu.addAction(filter_action)
+        history_action = self.notification_history.toggleViewAction()
+        history_action.setText("Notifications")
+        history_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        view_menu.addAction(history_action)
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction(f"About {APP_NAME}", self)
         about.triggered.connect(self._about)
@@ -148,11 +205,74 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, f"About {APP_NAME}", f"<b>{APP_NAME}</b> {__version__}<br>"
                           "Run eris services on Docker, point and click.")
 
+    # -- notifications, tray and settings
+
+    def _category_enabled(self, category: Category) -> bool:
+        return {
+            Category.PULL: self.settings.notify_pulls,
+            Category.SERVICE: self.settings.notify_service_exits,
+            Category.ENGINE: self.settings.notify_engine,
+            Category.UPDATE: self.settings.notify_updates,
+        }[category]
+
+    def open_notification(self, notification: Notification | None) -> None:
+        self.bring_to_front()
+        if notification is None or notification.target is None:
+            return
+        kind, key = notification.target
+        self.show_kind(kind)
+        self.panes[kind].select_key(key)
+
+    def bring_to_front(self) -> None:
+        self.show()
+        self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.raise_()
+        self.activateWindow()
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.apply_settings(dialog.settings())
+
+    def apply_settings(self, settings: Settings) -> None:
+        self.settings = settings
+        self.settings_store.save(settings)
+        apply_theme(settings.theme)
+
+    def _views(self) -> dict[str, QTreeView]:
+        return {pane.view.objectName(): pane.view for pane in self.panes.values()}
+
+    def quit_app(self) -> None:
+        self._quitting = True
+        self.close()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if not self._quitting and self.settings.close_to_tray and self.tray.available():
+            event.ignore()
+            self.hide()
+            if not self.settings.told_about_tray:
+                self.tray.present(Notification(Category.ENGINE, APP_NAME,
+                                               "Eris Desktop keeps running in the tray. Quit it from the tray menu."))
+                self.apply_settings(replace(self.settings, told_about_tray=True))
+            return
         self.shutdown()
         super().closeEvent(event)
 
     def shutdown(self) -> None:
+        if getattr(self, "_shut_down", False):
+            return
+        self._shut_down = True
+        self.window_state.save(self, self.splitter, self.tabs, self._views())
+        self.tray.icon.hide()
         self.details.shutdown()
         self.models.disconnect_engine(wait=5.0)
         self.runner.shutdown()
+
+
+def apply_theme(theme: str) -> None:
+    hints = QApplication.styleHints()
+    scheme = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}.get(theme, Qt.ColorScheme.Unknown)
+    hints.setColorScheme(scheme)

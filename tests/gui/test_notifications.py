@@ -1,0 +1,77 @@
+"""Notifications reach the person: in the window where there is no tray, once per event, and a click opens it."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from app.engine.connection import Endpoint
+from app.engine.rows import Kind
+from app.engine.tracker import Status
+from app.qt.notifications import Category
+from app.settings import SettingsStore
+from app.ui.main_window import MainWindow
+from tests.conftest import DockerCLI
+
+
+def _texts(main: MainWindow) -> list[str]:
+    return [f"{n.title}: {n.text}" for n in main.notifications.history]
+
+
+def test_a_container_killed_by_a_signal_is_one_notification(window: MainWindow, docker_cli: DockerCLI,
+                                                             qtbot: QtBot) -> None:
+    key = docker_cli("run", "-d", "--label", "eris-test=1", "--network", "none", "--name", "gui-victim",
+                     "eris/base:latest", "sleep", "300")
+    pid = int(docker_cli("inspect", "-f", "{{.State.Pid}}", key))
+    os.kill(pid, signal.SIGKILL)  # from outside the engine, as the OOM killer or a crash would
+    qtbot.waitUntil(lambda: any("gui-victim exited unexpectedly" in text for text in _texts(window)), timeout=10_000)
+    qtbot.wait(1500)  # nothing more may follow for the same death
+    assert sum("gui-victim" in text for text in _texts(window)) == 1
+    assert "killed by signal 9" in _texts(window)[-1]
+
+    # Without a tray the window shows it; its button opens the container.
+    assert window.notification_bar.isVisible()
+    assert "gui-victim" in window.notification_bar.text.text()
+    window.show_kind(Kind.IMAGE)
+    window.notification_bar.open_button.click()
+    assert window.current_pane().kind is Kind.CONTAINER
+    assert [row.key for row in window.panes[Kind.CONTAINER].selected_rows()] == [key]
+
+
+def test_stopping_through_the_engine_is_not_news(window: MainWindow, docker_cli: DockerCLI, qtbot: QtBot) -> None:
+    key = docker_cli("run", "-d", "--label", "eris-test=1", "--network", "none", "--name", "gui-calm",
+                     "eris/base:latest", "sleep", "300")
+    docker_cli("kill", key)
+    qtbot.waitUntil(lambda: str(window.models.model(Kind.CONTAINER).index_of(key, 2).data()) == "exited",
+                    timeout=10_000)
+    qtbot.wait(500)
+    assert not any("gui-calm" in text for text in _texts(window))
+
+
+def test_a_turned_off_category_stays_quiet(window: MainWindow) -> None:
+    from dataclasses import replace
+
+    from app.qt.notifications import Notification
+
+    window.apply_settings(replace(window.settings, notify_pulls=False))
+    assert not window.notifications.post(Notification(Category.PULL, "Pulled", "eris/base:latest"))
+    assert window.notifications.post(Notification(Category.ENGINE, "Engine", "fine"))
+
+
+def test_a_corrupt_settings_file_is_reported_and_kept(qtbot: QtBot, endpoint: Endpoint, private_folders: Path) -> None:
+    store = SettingsStore()
+    store.path.parent.mkdir(parents=True, exist_ok=True)
+    store.path.write_text('{"parallel_pulls": "three"', encoding="utf-8")
+    main = MainWindow(endpoint, store)
+    qtbot.addWidget(main)
+    try:
+        assert main.settings.parallel_pulls == 3
+        assert any("Settings reset" in text and "could not be used" in text for text in _texts(main))
+        kept = list(store.path.parent.glob("settings.json.corrupt-*"))
+        assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == '{"parallel_pulls": "three"'
+        qtbot.waitUntil(lambda: main.models.state.status is Status.CONNECTED, timeout=15_000)
+    finally:
+        main.shutdown()

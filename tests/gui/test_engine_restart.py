@@ -1,0 +1,69 @@
+"""The engine stops and comes back mid-session: the window says so each way and is right again after.
+
+Uses its own private engine (not the shared one) since the test kills it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import private_engine
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.engine.connection import Endpoint
+from app.engine.rows import Kind
+from app.engine.tracker import Status
+from app.ui.main_window import MainWindow
+
+ROOT = Path("/tmp/eris-rst")
+
+
+@pytest.fixture
+def own_engine() -> Iterator[private_engine.PrivateEngine]:
+    engine = private_engine.ensure_running(ROOT, seed=False)
+    yield engine
+    private_engine.stop(ROOT)
+
+
+def _volumes(main: MainWindow) -> set[str]:
+    model = main.models.model(Kind.VOLUME)
+    return {str(model.index(row, 0).data()) for row in range(model.rowCount())}
+
+
+def test_engine_lost_and_back(qtbot: QtBot, own_engine: private_engine.PrivateEngine) -> None:
+    env = {**os.environ, **own_engine.env()}
+
+    def cli(*args: str) -> None:
+        subprocess.run(["docker", *args], env=env, check=True, capture_output=True, timeout=60)
+
+    cli("volume", "create", "before-outage")
+    main = MainWindow(Endpoint(url=own_engine.docker_host))
+    qtbot.addWidget(main)
+    main.show()
+    try:
+        qtbot.waitUntil(lambda: "before-outage" in _volumes(main), timeout=15_000)
+
+        private_engine.stop(ROOT)
+        stopped_at = time.monotonic()
+        qtbot.waitUntil(lambda: main.models.state.status is Status.LOST, timeout=5_000)
+        assert time.monotonic() - stopped_at < 2.0
+        assert main.banner.isVisible() and "Cannot reach the Docker Engine" in main.banner.text.text()
+        assert _volumes(main) == set()  # no stale rows to act on
+        assert [n.title for n in main.notifications.history] == ["Lost the Docker Engine"]
+
+        private_engine.ensure_running(ROOT, seed=False)
+        cli("volume", "create", "after-outage")  # made while the app was away: the re-list must bring it
+        qtbot.waitUntil(lambda: main.models.state.status is Status.CONNECTED, timeout=20_000)
+        qtbot.waitUntil(lambda: {"before-outage", "after-outage"} <= _volumes(main), timeout=10_000)
+        assert [n.title for n in main.notifications.history] == ["Lost the Docker Engine", "Docker Engine is back"]
+        assert not main.banner.isVisible()
+
+        cli("volume", "create", "live-again")  # and the event stream is followed again
+        qtbot.waitUntil(lambda: "live-again" in _volumes(main), timeout=10_000)
+    finally:
+        main.shutdown()

@@ -32,12 +32,25 @@ class Endpoint:
 
     url: str = ""  # empty: the platform's default local socket
     tls_verify: bool = False
-    cert_path: str = ""  # folder with ca.pem, cert.pem, key.pem
+    cert_path: str = ""  # folder with ca.pem, cert.pem, key.pem (the docker CLI's layout)
+    # Files named otherwise (docker-machine's AuthOptions, profiles) override the folder's.
+    ca_cert: str = ""
+    client_cert: str = ""
+    client_key: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def display_address(self) -> str:
         return self.url or default_socket_url()
+
+    def tls_files(self) -> tuple[str, str, str]:
+        """(CA, client certificate, client key) paths: the explicit ones, else those in ``cert_path``."""
+        folder = self.cert_path
+        return (
+            self.ca_cert or (os.path.join(folder, "ca.pem") if folder else ""),
+            self.client_cert or (os.path.join(folder, "cert.pem") if folder else ""),
+            self.client_key or (os.path.join(folder, "key.pem") if folder else ""),
+        )
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Endpoint:
@@ -77,14 +90,9 @@ def _tls_config(endpoint: Endpoint) -> TLSConfig | None:
     # TLS is always verified: an endpoint without DOCKER_TLS_VERIFY is plain.
     if not endpoint.tls_verify:
         return None
-    folder = endpoint.cert_path
-    client_cert = (os.path.join(folder, "cert.pem"), os.path.join(folder, "key.pem"))
-    has_client_cert = all(os.path.exists(path) for path in client_cert)
-    return TLSConfig(
-        client_cert=client_cert if has_client_cert else None,
-        ca_cert=os.path.join(folder, "ca.pem"),
-        verify=True,
-    )
+    ca_cert, cert, key = endpoint.tls_files()
+    has_client_cert = bool(cert and key) and os.path.exists(cert) and os.path.exists(key)
+    return TLSConfig(client_cert=(cert, key) if has_client_cert else None, ca_cert=ca_cert or None, verify=True)
 
 
 def _base_url(endpoint: Endpoint) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import ssl
 
 import docker.errors
 import requests.exceptions
@@ -65,10 +66,15 @@ def _api_explanation(error: docker.errors.APIError) -> str:
 def _chain(error: BaseException) -> list[BaseException]:
     """The error and everything it was raised from; the SDK hides socket errors several levels down."""
     seen: list[BaseException] = []
-    current: BaseException | None = error
-    while current is not None and current not in seen:
+    waiting: list[BaseException] = [error]
+    while waiting:
+        current = waiting.pop(0)
+        if any(current is known for known in seen):
+            continue
         seen.append(current)
-        current = current.__cause__ or current.__context__
+        # urllib3 keeps the socket or TLS error in .reason or in args rather than as a cause
+        linked = [current.__cause__, current.__context__, getattr(current, "reason", None), *current.args]
+        waiting.extend(item for item in linked if isinstance(item, BaseException))
     return seen
 
 
@@ -84,6 +90,13 @@ def _connection_failure(chain: list[BaseException], doing: str, address: str) ->
     if any(isinstance(error, (requests.exceptions.Timeout, socket.timeout, TimeoutError)) for error in chain):
         return EngineTimeout(
             doing, f"The Docker Engine{where} did not answer in time.", "Check that it is not overloaded, then retry."
+        )
+    tls = next((error for error in chain if isinstance(error, ssl.SSLError)), None)
+    if tls is not None:
+        return EngineUnreachable(
+            doing,
+            f"The secure (TLS) connection{where} failed: {getattr(tls, 'verify_message', '') or tls.reason or tls}.",
+            "Open Engine setup in the File menu (or run `eris-desktop doctor`): it names the cause and the fix.",
         )
     if any(isinstance(error, FileNotFoundError) for error in chain) or "No such file" in text:
         return EngineUnreachable(

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from app.engine.connection import Endpoint, open_client
 from app.engine.errors import EngineError, EnginePermissionDenied, EngineTimeout, EngineUnreachable, translate
 
-Work = Callable[[docker.APIClient], Any]
+Work = Callable[[Any], Any]  # given the shared docker.APIClient (or None for call())
 OnSuccess = Callable[[Any], None]
 OnFailure = Callable[[EngineError], None]
 
@@ -43,19 +43,20 @@ class Relay(QObject):
 
 
 class _Job(QRunnable):
-    def __init__(self, runner: OperationRunner, relay: Relay, work: Work, doing: str) -> None:
+    def __init__(self, runner: OperationRunner, relay: Relay, work: Work, doing: str, *, with_client: bool) -> None:
         super().__init__()
         self._runner = runner
         self._relay = relay
         self._work = work
         self._doing = doing
+        self._with_client = with_client
 
     def run(self) -> None:
         relay = self._relay
         if relay.cancelled.is_set():
             return
         try:
-            result = self._work(self._runner.client())
+            result = self._work(self._runner.client()) if self._with_client else self._work(None)
         except Exception as raw:  # noqa: BLE001 - every failure reaches the person, typed
             error = translate(raw, self._doing, self._runner.endpoint.display_address)
             if isinstance(error, _CONNECTION_ERRORS):
@@ -82,6 +83,11 @@ class OperationRunner(QObject):
         self._pending: set[Relay] = set()
         self._slots: dict[str, Relay] = {}
 
+    def switch_endpoint(self, endpoint: Endpoint) -> None:
+        """Later operations talk to ``endpoint``; running ones finish where they started."""
+        self.endpoint = endpoint
+        self.forget_client()
+
     def client(self) -> docker.APIClient:
         with self._client_lock:
             if self._client is None:
@@ -104,6 +110,24 @@ class OperationRunner(QObject):
         slot: str = "",
     ) -> Relay:
         """Run ``work(client)`` in the background. ``doing`` words a failure ("Could not stop web")."""
+        return self._start(work, doing, on_success, on_failure, slot=slot, with_client=True)
+
+    def call(
+        self,
+        work: Callable[[], Any],
+        doing: str,
+        on_success: OnSuccess | None = None,
+        on_failure: OnFailure | None = None,
+        *,
+        slot: str = "",
+    ) -> Relay:
+        """Run ``work()`` in the background, for slow calls that bring their own connection (probes, commands)."""
+        return self._start(lambda _client: work(), doing, on_success, on_failure, slot=slot, with_client=False)
+
+    def _start(
+        self, work: Work, doing: str, on_success: OnSuccess | None, on_failure: OnFailure | None, *, slot: str,
+        with_client: bool,
+    ) -> Relay:
         relay = Relay()
         if slot:
             self.cancel_slot(slot)
@@ -114,7 +138,7 @@ class OperationRunner(QObject):
         relay.succeeded.connect(lambda _result: self._finished(relay, slot))
         relay.failed.connect(lambda _error: self._finished(relay, slot))
         self._pending.add(relay)  # keeps the relay alive until its result is delivered
-        self._pool.start(_Job(self, relay, work, doing))
+        self._pool.start(_Job(self, relay, work, doing, with_client=with_client))
         return relay
 
     def cancel_slot(self, slot: str) -> None:

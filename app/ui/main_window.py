@@ -8,7 +8,9 @@ from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QDialog,
+    QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -23,6 +25,7 @@ from app import APP_NAME, __version__
 from app.engine.connection import Endpoint
 from app.engine.rows import Kind
 from app.engine.tracker import ConnectionState, Status
+from app.hosts.profiles import ProfileStore
 from app.qt.icons import app_icon
 from app.qt.live import EngineModels
 from app.qt.notifications import Category, Notification, NotificationCenter, Severity
@@ -37,14 +40,22 @@ from app.ui.notification_area import NotificationBar, NotificationHistory
 from app.ui.notifier import EngineNotifier
 from app.ui.resource_pane import ResourcePane
 from app.ui.settings_dialog import SettingsDialog
+from app.ui.setup_wizard import SetupWizard
 from app.ui.tray import Tray
 from app.ui.window_state import WindowState
 
+SETUP_ITEM = "\x00setup"  # the switcher's last entry opens the wizard instead of naming an engine
 TAB_TITLES = {Kind.CONTAINER: "Containers", Kind.IMAGE: "Images", Kind.VOLUME: "Volumes", Kind.NETWORK: "Networks"}
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, endpoint: Endpoint, settings_store: SettingsStore | None = None) -> None:
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        settings_store: SettingsStore | None = None,
+        profiles: ProfileStore | None = None,
+        host_label: str = "",
+    ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
@@ -52,6 +63,10 @@ class MainWindow(QMainWindow):
         self.resize(1280, 780)
         self.settings_store = settings_store or SettingsStore()
         self.settings, settings_problem = self.settings_store.load()
+        self.profiles = profiles or ProfileStore()
+        self.host_label = host_label
+        self.offer_setup_on_failure = False  # set on start-up: a saved engine that fails opens the wizard
+        self._ever_connected = False
         self._quitting = False
         self.models = EngineModels(self)
         self.runner = OperationRunner(endpoint, self)
@@ -118,6 +133,10 @@ class MainWindow(QMainWindow):
         if settings_problem is not None:
             self.notifications.post(Notification(Category.ENGINE, "Settings reset", settings_problem.message,
                                                  Severity.WARNING))
+        if self.profiles.problem:
+            self.notifications.post(Notification(Category.ENGINE, "Saved engines reset", self.profiles.problem,
+                                                 Severity.WARNING))
+        self._refresh_host_switcher()
         self.models.connect_to(endpoint)
 
     def _build_toolbar_and_menus(self) -> None:
@@ -128,6 +147,18 @@ class MainWindow(QMainWindow):
         for action in self.controller.all_actions():
             toolbar.addAction(action)
         self.addToolBar(toolbar)
+        hosts = QToolBar("Engine", self)
+        hosts.setObjectName("engineToolbar")
+        hosts.setMovable(False)
+        self.host_switcher = QComboBox(self)
+        self.host_switcher.setObjectName("hostSwitcher")
+        self.host_switcher.setAccessibleName("Docker Engine")
+        self.host_switcher.setMinimumContentsLength(22)
+        self.host_switcher.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.host_switcher.activated.connect(self._host_chosen)
+        hosts.addWidget(QLabel(" Engine: ", self))
+        hosts.addWidget(self.host_switcher)
+        self.addToolBar(hosts)
 
         file_menu = self.menuBar().addMenu("&File")
         settings_action = QAction("&Settings…", self)
@@ -135,6 +166,10 @@ class MainWindow(QMainWindow):
         settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
         settings_action.triggered.connect(self.open_settings)
         file_menu.addAction(settings_action)
+        setup_action = QAction("&Engine setup…", self)
+        setup_action.setObjectName("engineSetupAction")
+        setup_action.triggered.connect(self.open_setup)
+        file_menu.addAction(setup_action)
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.quit_app)
@@ -194,7 +229,61 @@ class MainWindow(QMainWindow):
         self.controller.set_pane(pane)
         self.controller.context_menu().popup(pane.view.viewport().mapToGlobal(point))
 
+    # -- engines and profiles
+
+    def _refresh_host_switcher(self) -> None:
+        self.host_switcher.blockSignals(True)
+        self.host_switcher.clear()
+        names = [profile.name for profile in self.profiles.profiles]
+        if self.host_label not in names:
+            self.host_switcher.addItem(self.host_label or self.runner.endpoint.display_address, None)
+        for name in names:
+            self.host_switcher.addItem(name, name)
+        self.host_switcher.insertSeparator(self.host_switcher.count())
+        self.host_switcher.addItem("Engine setup…", SETUP_ITEM)
+        current = self.host_switcher.findText(self.host_label) if self.host_label in names else 0
+        self.host_switcher.setCurrentIndex(max(0, current))
+        self.host_switcher.blockSignals(False)
+
+    def _host_chosen(self, index: int) -> None:
+        choice = self.host_switcher.itemData(index)
+        if choice == SETUP_ITEM:
+            self._refresh_host_switcher()
+            self.open_setup()
+        elif isinstance(choice, str) and choice != self.host_label:
+            self.use_profile(choice)
+
+    def use_profile(self, name: str) -> None:
+        profile = self.profiles.get(name)
+        if profile is None:
+            return
+        self.profiles.mark_used(name)
+        self.switch_endpoint(profile.to_candidate().to_endpoint(), name)
+
+    def switch_endpoint(self, endpoint: Endpoint, label: str) -> None:
+        """Follow another engine from now on, live: its rows replace the old engine's row by row."""
+        self.host_label = label
+        self._ever_connected = False
+        self.details.show_row(None, None)
+        self.runner.switch_endpoint(endpoint)
+        self.models.connect_to(endpoint)
+        self._refresh_host_switcher()
+        self.setWindowTitle(f"{APP_NAME} — {label}" if label else APP_NAME)
+
+    def open_setup(self) -> SetupWizard:
+        wizard = SetupWizard(self.profiles, self.runner, self)
+        wizard.profile_saved.connect(lambda profile: self.use_profile(profile.name))
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.open()
+        self.setup_wizard = wizard
+        return wizard
+
     def _state_changed(self, state: ConnectionState) -> None:
+        if state.status is Status.CONNECTED:
+            self._ever_connected = True
+        elif state.status is Status.LOST and not self._ever_connected and self.offer_setup_on_failure:
+            self.offer_setup_on_failure = False  # once: the banner keeps explaining afterwards
+            self.open_setup()
         for pane in self.panes.values():
             pane.set_connected(state.status is Status.CONNECTED)
         self.banner.show_state(state)

@@ -7,6 +7,8 @@ from functools import cache
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
+from app import resources
+
 STATE_COLOURS = {
     "running": "#2e9d4f",
     "paused": "#d9a400",
@@ -41,28 +43,18 @@ def state_icon(state: str) -> QIcon:
 
 @cache
 def app_icon(badge: str = "") -> QIcon:
-    """The app's mark (a rounded tile with an "e"), with a coloured badge for the tray's state."""
+    """The app's mark, with a coloured badge in a corner for the tray's state."""
+    if not badge:
+        return resources.app_icon()
     icon = QIcon()
     for size in (16, 22, 24, 32, 48, 64, 128, 256):
-        pixmap = QPixmap(size, size)
-        pixmap.fill(Qt.GlobalColor.transparent)
+        pixmap = resources.app_icon_pixmap(size)
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor("#3b4cca"))
-        margin = size * 0.06
-        painter.drawRoundedRect(QRectF(margin, margin, size - 2 * margin, size - 2 * margin), size * 0.22, size * 0.22)
-        font = painter.font()
-        font.setBold(True)
-        font.setPixelSize(max(8, int(size * 0.68)))
-        painter.setFont(font)
+        radius = size * 0.2
         painter.setPen(QColor("white"))
-        painter.drawText(QRectF(0, -size * 0.04, size, size), Qt.AlignmentFlag.AlignCenter, "e")
-        if badge:
-            radius = size * 0.2
-            painter.setPen(QColor("white"))
-            painter.setBrush(QColor(badge))
-            painter.drawEllipse(QRectF(size - 2 * radius - 1, size - 2 * radius - 1, 2 * radius, 2 * radius))
+        painter.setBrush(QColor(badge))
+        painter.drawEllipse(QRectF(size - 2 * radius - 1, size - 2 * radius - 1, 2 * radius, 2 * radius))
         painter.end()
         icon.addPixmap(pixmap)
     return icon

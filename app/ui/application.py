@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from app import APP_NAME, __version__
@@ -67,6 +69,9 @@ def run(host: str = "") -> int:
     crashes.install()
     instance.show_requested.connect(window.bring_to_front)
     window.show()
+    smoke_seconds = os.environ.get("ERIS_DESKTOP_SMOKE_SECONDS")
+    if smoke_seconds:  # packaging/smoke-linux.sh: open the window, then quit as a person would
+        QTimer.singleShot(int(float(smoke_seconds) * 1000), window.quit_app)
     try:
         return int(application.exec())
     finally:

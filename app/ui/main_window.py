@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QTabWidget,
     QToolBar,
@@ -21,23 +20,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import APP_NAME, __version__
+from app import APP_NAME, humanize
 from app.engine.connection import Endpoint
-from app.engine.rows import Kind
+from app.engine.errors import EngineError
+from app.engine.pulls import Pull, PullState
+from app.engine.rows import ImageRow, Kind
 from app.engine.tracker import ConnectionState, Status
 from app.hosts.profiles import ProfileStore
 from app.qt.icons import app_icon
 from app.qt.live import EngineModels
 from app.qt.notifications import Category, Notification, NotificationCenter, Severity
 from app.qt.operations import OperationRunner
+from app.qt.pulls import PullsController
 from app.qt.resource_model import KEY_ROLE
 from app.settings import Settings, SettingsStore
+from app.ui.about_dialog import AboutDialog
 from app.ui.actions import ActionController
 from app.ui.details_pane import DetailsPane
 from app.ui.engine_status import EngineBanner, EngineStatusBar
 from app.ui.errors import show_error
 from app.ui.notification_area import NotificationBar, NotificationHistory
 from app.ui.notifier import EngineNotifier
+from app.ui.pull_dialog import PullDialog
+from app.ui.pulls_panel import PullsPanel
 from app.ui.resource_pane import ResourcePane
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.setup_wizard import SetupWizard
@@ -100,6 +105,11 @@ class MainWindow(QMainWindow):
             source.connect(self.open_notification)
         self.tray.show_window.connect(self.bring_to_front)
         self.tray.quit_requested.connect(self.quit_app)
+        self.pulls = PullsController(endpoint, self, max_parallel=self.settings.parallel_pulls)
+        self.pulls_panel = PullsPanel(self.pulls, self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.pulls_panel)
+        self.pulls_panel.hide()
+        self.pulls.finished.connect(self._pull_finished)
         self.notifier = EngineNotifier(self.notifications, self)
         self.models.state_changed.connect(self.notifier.state_changed)
         self.models.incident.connect(self.notifier.incident)
@@ -140,12 +150,18 @@ class MainWindow(QMainWindow):
         self.models.connect_to(endpoint)
 
     def _build_toolbar_and_menus(self) -> None:
+        self.pull_action = QAction("&Pull image…", self)
+        self.pull_action.setObjectName("pullAction")
+        self.pull_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        self.pull_action.triggered.connect(self.open_pull_dialog)
         toolbar = QToolBar("Actions", self)
         toolbar.setObjectName("actionsToolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for action in self.controller.all_actions():
             toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.pull_action)
         self.addToolBar(toolbar)
         hosts = QToolBar("Engine", self)
         hosts.setObjectName("engineToolbar")
@@ -166,6 +182,7 @@ class MainWindow(QMainWindow):
         settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
         settings_action.triggered.connect(self.open_settings)
         file_menu.addAction(settings_action)
+        file_menu.addAction(self.pull_action)
         setup_action = QAction("&Engine setup…", self)
         setup_action.setObjectName("engineSetupAction")
         setup_action.triggered.connect(self.open_setup)
@@ -187,6 +204,10 @@ class MainWindow(QMainWindow):
         filter_action.setShortcut(QKeySequence.StandardKey.Find)
         filter_action.triggered.connect(lambda: self.current_pane().filter_box.setFocus())
         view_menu.addAction(filter_action)
+        pulls_action = self.pulls_panel.toggleViewAction()
+        pulls_action.setText("Pulls")
+        pulls_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        view_menu.addAction(pulls_action)
         history_action = self.notification_history.toggleViewAction()
         history_action.setText("Notifications")
         history_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
@@ -266,9 +287,40 @@ class MainWindow(QMainWindow):
         self._ever_connected = False
         self.details.show_row(None, None)
         self.runner.switch_endpoint(endpoint)
+        self.pulls.switch_endpoint(endpoint)
         self.models.connect_to(endpoint)
         self._refresh_host_switcher()
         self.setWindowTitle(f"{APP_NAME} — {label}" if label else APP_NAME)
+
+    # -- pulls
+
+    def open_pull_dialog(self) -> PullDialog:
+        images = self.models.model(Kind.IMAGE).rows()
+        tags = [tag for row in images if isinstance(row, ImageRow) for tag in row.tags]
+        dialog = PullDialog(self.runner, tags, self)
+        dialog.accepted.connect(lambda: self.start_pull(dialog.image(), dialog.known_sizes))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def start_pull(self, image: str, known_sizes: dict[str, int] | None = None) -> Pull | None:
+        try:
+            pull = self.pulls.pull(image, known_sizes)
+        except EngineError as error:
+            show_error(self, error)
+            return None
+        self.pulls_panel.show()
+        self.pulls_panel.select(pull)
+        return pull
+
+    def _pull_finished(self, pull: Pull) -> None:
+        if pull.state is PullState.DONE:
+            saved = pull.progress.saved_bytes
+            note = f"; {humanize.size(saved)} were already here" if saved else ""
+            self.notifications.post(Notification(Category.PULL, "Pull finished", f"{pull.name} is ready{note}."))
+        elif pull.state is PullState.FAILED and pull.error is not None:
+            self.notifications.post(Notification(Category.PULL, f"Pull of {pull.name} failed", pull.error.message,
+                                                 Severity.ERROR))
 
     def open_setup(self) -> SetupWizard:
         wizard = SetupWizard(self.profiles, self.runner, self)
@@ -291,8 +343,7 @@ class MainWindow(QMainWindow):
         self.controller.update_enabled()
 
     def _about(self) -> None:
-        QMessageBox.about(self, f"About {APP_NAME}", f"<b>{APP_NAME}</b> {__version__}<br>"
-                          "Run eris services on Docker, point and click.")
+        AboutDialog(self.models.state.info, self).exec()
 
     # -- notifications, tray and settings
 
@@ -306,6 +357,8 @@ class MainWindow(QMainWindow):
 
     def open_notification(self, notification: Notification | None) -> None:
         self.bring_to_front()
+        if notification is not None and notification.category is Category.PULL:
+            self.pulls_panel.show()
         if notification is None or notification.target is None:
             return
         kind, key = notification.target
@@ -326,6 +379,7 @@ class MainWindow(QMainWindow):
     def apply_settings(self, settings: Settings) -> None:
         self.settings = settings
         self.settings_store.save(settings)
+        self.pulls.set_max_parallel(settings.parallel_pulls)
         apply_theme(settings.theme)
 
     def _views(self) -> dict[str, QTreeView]:
@@ -357,6 +411,7 @@ class MainWindow(QMainWindow):
         self.window_state.save(self, self.splitter, self.tabs, self._views())
         self.tray.icon.hide()
         self.details.shutdown()
+        self.pulls.close()
         self.models.disconnect_engine(wait=5.0)
         self.runner.shutdown()
 

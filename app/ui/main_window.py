@@ -8,7 +8,6 @@ from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QComboBox,
     QDialog,
     QLabel,
     QMainWindow,
@@ -39,6 +38,7 @@ from app.ui.actions import ActionController
 from app.ui.details_pane import DetailsPane
 from app.ui.engine_status import EngineBanner, EngineStatusBar
 from app.ui.errors import show_error
+from app.ui.host_switcher import HostSwitcher
 from app.ui.notification_area import NotificationBar, NotificationHistory
 from app.ui.notifier import EngineNotifier
 from app.ui.pull_dialog import PullDialog
@@ -49,7 +49,6 @@ from app.ui.setup_wizard import SetupWizard
 from app.ui.tray import Tray
 from app.ui.window_state import WindowState
 
-SETUP_ITEM = "\x00setup"  # the switcher's last entry opens the wizard instead of naming an engine
 TAB_TITLES = {Kind.CONTAINER: "Containers", Kind.IMAGE: "Images", Kind.VOLUME: "Volumes", Kind.NETWORK: "Networks"}
 
 
@@ -166,12 +165,9 @@ class MainWindow(QMainWindow):
         hosts = QToolBar("Engine", self)
         hosts.setObjectName("engineToolbar")
         hosts.setMovable(False)
-        self.host_switcher = QComboBox(self)
-        self.host_switcher.setObjectName("hostSwitcher")
-        self.host_switcher.setAccessibleName("Docker Engine")
-        self.host_switcher.setMinimumContentsLength(22)
-        self.host_switcher.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.host_switcher.activated.connect(self._host_chosen)
+        self.host_switcher = HostSwitcher(self)
+        self.host_switcher.profile_chosen.connect(self.use_profile)
+        self.host_switcher.setup_requested.connect(self.open_setup)
         hosts.addWidget(QLabel(" Engine: ", self))
         hosts.addWidget(self.host_switcher)
         self.addToolBar(hosts)
@@ -253,26 +249,7 @@ class MainWindow(QMainWindow):
     # -- engines and profiles
 
     def _refresh_host_switcher(self) -> None:
-        self.host_switcher.blockSignals(True)
-        self.host_switcher.clear()
-        names = [profile.name for profile in self.profiles.profiles]
-        if self.host_label not in names:
-            self.host_switcher.addItem(self.host_label or self.runner.endpoint.display_address, None)
-        for name in names:
-            self.host_switcher.addItem(name, name)
-        self.host_switcher.insertSeparator(self.host_switcher.count())
-        self.host_switcher.addItem("Engine setup…", SETUP_ITEM)
-        current = self.host_switcher.findText(self.host_label) if self.host_label in names else 0
-        self.host_switcher.setCurrentIndex(max(0, current))
-        self.host_switcher.blockSignals(False)
-
-    def _host_chosen(self, index: int) -> None:
-        choice = self.host_switcher.itemData(index)
-        if choice == SETUP_ITEM:
-            self._refresh_host_switcher()
-            self.open_setup()
-        elif isinstance(choice, str) and choice != self.host_label:
-            self.use_profile(choice)
+        self.host_switcher.show_engines(self.profiles, self.host_label, self.runner.endpoint.display_address)
 
     def use_profile(self, name: str) -> None:
         profile = self.profiles.get(name)

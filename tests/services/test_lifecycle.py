@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -178,6 +179,9 @@ def test_stop_restart_logs_exec_and_ports(api: docker.APIClient, eris_home: Path
     )
     manager = manager_for(api, eris_home)
     manager.start(name)
+    deadline = time.monotonic() + 15  # the container prints once it is scheduled, which a busy machine delays
+    while f"hello-from-{name}" not in service_io.logs(manager, name) and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert f"hello-from-{name}" in service_io.logs(manager, name)
     assert service_io.logs(manager, name, tail=0) == ""
     result = service_io.run_command(manager, name, ["sh", "-c", "echo out; echo err >&2; exit 3"])

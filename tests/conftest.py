@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import threading
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,26 +64,38 @@ def endpoint(engine: private_engine.PrivateEngine, monkeypatch: pytest.MonkeyPat
 
 
 class DockerCLI:
-    """The docker command line pointed at the private engine: the outside world for the app."""
+    """The docker command line pointed at the private engine: the outside world for the app.
+
+    Everything it creates carries a label unique to this test, so that the clean-up removes
+    this test's containers and volumes only, even while other test runs share the engine.
+    """
 
     def __init__(self, engine: private_engine.PrivateEngine) -> None:
         self.env = {**os.environ, **engine.env()}
+        self.label = f"eris-test-run={uuid.uuid4().hex[:12]}"
 
     def __call__(self, *args: str, check: bool = True) -> str:
-        result = subprocess.run(["docker", *args], env=self.env, capture_output=True, text=True, timeout=120)
+        command = list(args)
+        if command[:1] in (["create"], ["run"]) or command[:2] == ["volume", "create"]:
+            at = 2 if command[0] == "volume" else 1
+            command[at:at] = ["--label", self.label]
+        result = subprocess.run(["docker", *command], env=self.env, capture_output=True, text=True, timeout=120)
         if check and result.returncode != 0:
             raise AssertionError(f"docker {' '.join(args)} failed: {result.stderr.strip()}")
         return result.stdout.strip()
 
+    def clean_up(self) -> None:
+        ids = self("ps", "-aq", "--filter", f"label={self.label}").split()
+        if ids:
+            self("rm", "-f", *ids, check=False)
+        volumes = self("volume", "ls", "-q", "--filter", f"label={self.label}").split()
+        if volumes:
+            self("volume", "rm", "-f", *volumes, check=False)
+
 
 @pytest.fixture
 def docker_cli(engine: private_engine.PrivateEngine) -> Iterator[DockerCLI]:
-    """The docker CLI; containers and volumes labelled eris-test=1 are removed after the test."""
+    """The docker CLI; what it created during the test is removed after it."""
     cli = DockerCLI(engine)
     yield cli
-    ids = cli("ps", "-aq", "--filter", "label=eris-test=1").split()
-    if ids:
-        cli("rm", "-f", *ids, check=False)
-    volumes = cli("volume", "ls", "-q", "--filter", "label=eris-test=1").split()
-    if volumes:
-        cli("volume", "rm", "-f", *volumes, check=False)
+    cli.clean_up()

@@ -69,7 +69,7 @@ class ActionController(QObject):
     def all_actions(self) -> list[QAction]:
         return [*self.container_actions.values(), self.remove_action, self.force_remove_action]
 
-    def set_pane(self, pane: ResourcePane) -> None:
+    def set_pane(self, pane: ResourcePane | None) -> None:
         self._pane = pane
         self.update_enabled()
 

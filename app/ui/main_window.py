@@ -44,6 +44,7 @@ from app.ui.notifier import EngineNotifier
 from app.ui.pull_dialog import PullDialog
 from app.ui.pulls_panel import PullsPanel
 from app.ui.resource_pane import ResourcePane
+from app.ui.services_pane import build_services_tab
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.setup_wizard import SetupWizard
 from app.ui.tray import Tray
@@ -87,6 +88,8 @@ class MainWindow(QMainWindow):
             pane.view.customContextMenuRequested.connect(lambda point, pane=pane: self._context_menu(pane, point))
             self.models.model(kind).dataChanged.connect(self._row_changed)
 
+        self.services_pane = build_services_tab(self)
+        self.tabs.insertTab(0, self.services_pane, "Services")
         self.details = DetailsPane(self.runner, self)
         self.banner = EngineBanner(self)
         self.controller = ActionController(self, self.runner, self.models)
@@ -109,6 +112,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.pulls_panel)
         self.pulls_panel.hide()
         self.pulls.finished.connect(self._pull_finished)
+        self.services_pane.set_notifications(self.notifications)
         self.notifier = EngineNotifier(self.notifications, self)
         self.models.state_changed.connect(self.notifier.state_changed)
         self.models.incident.connect(self.notifier.incident)
@@ -191,6 +195,10 @@ class MainWindow(QMainWindow):
         for action in self.controller.all_actions():
             actions_menu.addAction(action)
         view_menu = self.menuBar().addMenu("&View")
+        services = QAction("Services", self)
+        services.setShortcut(QKeySequence("Ctrl+0"))
+        services.triggered.connect(self.show_services)
+        view_menu.addAction(services)
         for number, (kind, title) in enumerate(TAB_TITLES.items(), start=1):
             show = QAction(title, self)
             show.setShortcut(QKeySequence(f"Ctrl+{number}"))
@@ -198,7 +206,7 @@ class MainWindow(QMainWindow):
             view_menu.addAction(show)
         filter_action = QAction("Filter", self)
         filter_action.setShortcut(QKeySequence.StandardKey.Find)
-        filter_action.triggered.connect(lambda: self.current_pane().filter_box.setFocus())
+        filter_action.triggered.connect(self._focus_filter)
         view_menu.addAction(filter_action)
         pulls_action = self.pulls_panel.toggleViewAction()
         pulls_action.setText("Pulls")
@@ -213,10 +221,17 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self._about)
         help_menu.addAction(about)
 
-    def current_pane(self) -> ResourcePane:
+    def current_pane(self) -> ResourcePane | None:
+        """The resource view in front, or None while the Services tab is."""
         pane = self.tabs.currentWidget()
-        assert isinstance(pane, ResourcePane)
-        return pane
+        return pane if isinstance(pane, ResourcePane) else None
+
+    def _focus_filter(self) -> None:
+        pane = self.current_pane()
+        (pane.filter_box if pane is not None else self.services_pane.filter_box).setFocus()
+
+    def show_services(self) -> None:
+        self.tabs.setCurrentWidget(self.services_pane)
 
     def show_kind(self, kind: Kind) -> None:
         self.tabs.setCurrentWidget(self.panes[kind])
@@ -228,12 +243,16 @@ class MainWindow(QMainWindow):
     def _selection_changed(self) -> None:
         pane = self.current_pane()
         self.controller.update_enabled()
+        if pane is None:
+            self.details.show_row(None, None)
+            return
         rows = pane.selected_rows()
         self.details.show_row(pane.kind if len(rows) == 1 else None, rows[0] if len(rows) == 1 else None)
 
     def _row_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
         self.controller.update_enabled()
-        rows = self.current_pane().selected_rows()
+        pane = self.current_pane()
+        rows = pane.selected_rows() if pane is not None else []
         if len(rows) != 1:
             return
         model = top_left.model()
@@ -388,6 +407,7 @@ class MainWindow(QMainWindow):
         self.window_state.save(self, self.splitter, self.tabs, self._views())
         self.tray.icon.hide()
         self.details.shutdown()
+        self.services_pane.shutdown()
         self.pulls.close()
         self.models.disconnect_engine(wait=5.0)
         self.runner.shutdown()

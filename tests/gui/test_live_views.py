@@ -83,7 +83,7 @@ def test_filter_and_sort_work_on_what_the_person_sees(window: MainWindow, docker
     assert names_in(window, Kind.CONTAINER) == ["gui-filter-b", "gui-filter-a"]
     pane.filter_box.setText("no container is called this")
     assert names_in(window, Kind.CONTAINER) == []
-    assert pane.empty_label.isVisible()
+    assert pane.showing_empty_state()
     assert "No containers match" in pane.empty_label.text()
 
 

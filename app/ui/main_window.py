@@ -36,9 +36,11 @@ from app.settings import Settings, SettingsStore
 from app.ui.about_dialog import AboutDialog
 from app.ui.actions import ActionController
 from app.ui.details_pane import DetailsPane
+from app.ui.disk_usage_dialog import open_disk_usage
 from app.ui.engine_status import EngineBanner, EngineStatusBar
 from app.ui.errors import show_error
 from app.ui.host_switcher import HostSwitcher
+from app.ui.image_family_view import open_image_family
 from app.ui.notification_area import NotificationBar, NotificationHistory
 from app.ui.notifier import EngineNotifier
 from app.ui.pull_dialog import PullDialog
@@ -208,6 +210,14 @@ class MainWindow(QMainWindow):
         filter_action.setShortcut(QKeySequence.StandardKey.Find)
         filter_action.triggered.connect(self._focus_filter)
         view_menu.addAction(filter_action)
+        disk_usage = QAction("&Disk usage…", self)
+        disk_usage.setObjectName("diskUsageAction")
+        disk_usage.triggered.connect(lambda: open_disk_usage(self, self.runner))
+        view_menu.addAction(disk_usage)
+        families = QAction("Image &families…", self)
+        families.setObjectName("imageFamiliesAction")
+        families.triggered.connect(lambda: open_image_family(self, self.runner))
+        view_menu.addAction(families)
         pulls_action = self.pulls_panel.toggleViewAction()
         pulls_action.setText("Pulls")
         pulls_action.setShortcut(QKeySequence("Ctrl+Shift+L"))

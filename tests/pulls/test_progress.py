@@ -243,3 +243,19 @@ def test_a_pull_failed_from_outside_the_stream() -> None:
     snapshot = tracker.snapshot()
     assert snapshot.outcome is Outcome.FAILED and snapshot.error == "Cancelled"
     assert snapshot.fraction == pytest.approx(1 / 20)
+
+
+def test_layers_the_engine_never_sized_keep_the_bar_honest() -> None:
+    """A fast local download can skip every "Downloading" line: one sized layer must not read as 100 %."""
+    tracker = PullTracker()
+    for layer in "abcd":
+        tracker.apply(PullEvent(status="Pulling fs layer", layer=layer))
+    tracker.apply(PullEvent(status="Downloading", layer="a", current=100, total=100))
+    for layer in "abcd":
+        tracker.apply(PullEvent(status="Download complete", layer=layer))
+    tracker.apply(PullEvent(status="Pull complete", layer="a"))
+    fraction = tracker.snapshot().fraction
+    assert fraction is not None and 0.5 < fraction < 0.75  # all downloaded, one of four extracted
+    for layer in "bcd":
+        tracker.apply(PullEvent(status="Pull complete", layer=layer))
+    assert tracker.snapshot().fraction == 1.0

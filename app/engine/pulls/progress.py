@@ -133,20 +133,39 @@ class PullTracker:
         return [layer for layer in self._layers.values() if layer.phase is not LayerPhase.ALREADY_EXISTS]
 
     def _totals(self) -> tuple[int, int, int, int, int]:
-        """done bytes, known total, work done, known work, layers waiting for their size."""
+        """done bytes, known total, work done, known work, layers waiting for their size.
+
+        A layer whose size the engine never said (a fast download can skip straight to
+        "Download complete") still weighs on the bar, as much as the average sized layer,
+        so that one sized layer at 100 % does not make the whole pull look finished.
+        """
         done = total = work_done = work_total = waiting = 0
+        unsized: list[LayerState] = []
         for layer in self._to_download():
             size = self._size_of(layer)
             if size is None:
                 if layer.phase not in FINISHED and RANK[layer.phase] < RANK[LayerPhase.VERIFYING]:
-                    waiting += 1  # finished layers of unknown size simply count as done
+                    waiting += 1
+                unsized.append(layer)
                 continue
             downloaded = min(layer.download_current, size)
             done += downloaded
             total += size
             work_done += downloaded + min(layer.extract_current, size)
             work_total += 2 * size
+        sized = len(self._to_download()) - len(unsized)
+        weight = total // sized if sized else 0
+        for layer in unsized:
+            work_total += 2 * weight
+            work_done += weight * self._unsized_progress(layer)
         return done, total, work_done, work_total, waiting
+
+    @staticmethod
+    def _unsized_progress(layer: LayerState) -> int:
+        """0, 1 or 2 halves (download, extraction) of an unsized layer, by its phase."""
+        if layer.phase in FINISHED:
+            return 2
+        return 1 if RANK[layer.phase] >= RANK[LayerPhase.VERIFYING] else 0
 
     def _sample(self) -> None:
         done, _total, work_done, _work_total, _waiting = self._totals()

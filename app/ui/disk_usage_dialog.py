@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, cast
 
-from PySide6.QtCore import QSize, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QCloseEvent, QColor, QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFrame,
-    QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
     QTabWidget,
     QTreeView,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +23,6 @@ from PySide6.QtWidgets import (
 from app import humanize
 from app.engine.disk_usage import (
     DiskUsage,
-    ImageRule,
     KindTotals,
     PrunePlan,
     PruneResult,
@@ -40,238 +32,14 @@ from app.engine.disk_usage import (
     prune,
 )
 from app.engine.errors import EngineError
-from app.engine.rows import Row, short_id
+from app.engine.rows import Row
 from app.qt.operations import OperationRunner
-from app.qt.resource_model import SORT_ROLE, Column, ResourceModel
+from app.qt.resource_model import ResourceModel
+from app.ui.disk_usage_summary import UsageBar, UsageSummary
+from app.ui.disk_usage_tables import ACTIVE_WORD, SINGULAR, plural, usage_table
 from app.ui.errors import show_error
 from app.ui.image_family_view import open_image_family
-
-KIND_NAMES = {UsageKind.IMAGES: "images", UsageKind.CONTAINERS: "containers", UsageKind.VOLUMES: "volumes",
-              UsageKind.BUILD_CACHE: "buildCache"}
-SINGULAR = {UsageKind.IMAGES: "image", UsageKind.CONTAINERS: "container", UsageKind.VOLUMES: "volume",
-            UsageKind.BUILD_CACHE: "cache record"}
-ACTIVE_WORD = {UsageKind.IMAGES: "in use", UsageKind.CONTAINERS: "running", UsageKind.VOLUMES: "in use",
-               UsageKind.BUILD_CACHE: "in use"}
-USED_COLOR = QColor("#3b78c3")
-RECLAIMABLE_COLOR = QColor("#9cc3ee")
-RECLAIM_RULES = {
-    UsageKind.IMAGES: "Reclaimable as docker system df counts it: all image bytes except those held only by images"
-                      " a container uses. Layers an unused image shares with an image in use count as reclaimable"
-                      " here, but a prune keeps them, so it may free less.",
-    UsageKind.CONTAINERS: "The writable layers of containers that are not running (created, exited or dead).",
-    UsageKind.VOLUMES: "Volumes no container mounts. Sizes of volumes of other drivers are not known.",
-    UsageKind.BUILD_CACHE: "Build cache records no build is using and no image shares.",
-}
-
-
-def _plural(count: int, word: str) -> str:
-    if word == "cache record":
-        return f"{count} cache record{'' if count == 1 else 's'}"
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def _names(names: Sequence[str], most: int = 3) -> str:
-    if len(names) <= most:
-        return ", ".join(names)
-    return f"{', '.join(names[:most])} +{len(names) - most}"
-
-
-def _count_or(value: int, names: Sequence[str]) -> str:
-    if names:
-        return f"{len(names)}: {_names(names)}"
-    return "—" if value < 0 else "none" if value == 0 else str(value)
-
-
-def _columns(kind: UsageKind) -> list[Column]:
-    size = humanize.size
-    if kind is UsageKind.IMAGES:
-        return [
-            Column("Image", lambda r: r.name, tooltip=lambda r: "\n".join(r.tags) or r.key, width=230),
-            Column("ID", lambda r: short_id(r.key), width=105),
-            Column("Size", lambda r: size(r.size), sort_key=lambda r: r.size, align_right=True, width=85),
-            Column("Shared", lambda r: size(r.shared_size), sort_key=lambda r: r.shared_size, align_right=True,
-                   width=85, tooltip=lambda r: "Bytes in layers other images use too"),
-            Column("Unique", lambda r: size(r.unique_size), sort_key=lambda r: r.unique_size, align_right=True,
-                   width=85, tooltip=lambda r: "Bytes only this image holds: what removing it frees"),
-            Column("Containers", lambda r: _count_or(r.containers, r.container_names),
-                   sort_key=lambda r: max(r.containers, len(r.container_names)),
-                   tooltip=lambda r: "\n".join(r.container_names) or "No container uses this image", width=170),
-            Column("Created", lambda r: humanize.ago(r.created), sort_key=lambda r: r.created, width=110),
-        ]
-    if kind is UsageKind.CONTAINERS:
-        return [
-            Column("Container", lambda r: r.name, tooltip=lambda r: r.key, width=220),
-            Column("Image", lambda r: humanize.short_image(r.image), width=150),
-            Column("State", lambda r: r.state, width=85),
-            Column("Writable layer", lambda r: size(r.size_rw), sort_key=lambda r: r.size_rw, align_right=True,
-                   width=110, tooltip=lambda r: "Bytes the container wrote on top of its image"),
-            Column("Root FS", lambda r: size(r.size_root_fs), sort_key=lambda r: r.size_root_fs, align_right=True,
-                   width=90, tooltip=lambda r: "The image's layers plus the writable layer"),
-            Column("Volumes", lambda r: ", ".join(r.volume_names), width=130),
-            Column("Created", lambda r: humanize.ago(r.created), sort_key=lambda r: r.created, width=110),
-        ]
-    if kind is UsageKind.VOLUMES:
-        return [
-            Column("Volume", lambda r: r.name, tooltip=lambda r: r.mountpoint or r.name, width=260),
-            Column("Driver", lambda r: r.driver, width=70),
-            Column("Size", lambda r: size(r.size), sort_key=lambda r: r.size, align_right=True, width=85),
-            Column("Used by", lambda r: _count_or(r.ref_count, r.users),
-                   sort_key=lambda r: max(r.ref_count, len(r.users)),
-                   tooltip=lambda r: "\n".join(r.users) or "No container mounts this volume", width=220),
-            Column("Created", lambda r: humanize.ago(r.created), sort_key=lambda r: r.created, width=110),
-        ]
-    return [
-        Column("Cache record", lambda r: r.name, tooltip=lambda r: r.key, width=260),
-        Column("Type", lambda r: r.kind, width=110),
-        Column("Size", lambda r: size(r.size), sort_key=lambda r: r.size, align_right=True, width=85),
-        Column("In use", lambda r: "yes" if r.in_use else "", width=60),
-        Column("Shared", lambda r: "yes" if r.shared else "", width=60),
-        Column("Uses", lambda r: str(r.usage_count), sort_key=lambda r: r.usage_count, align_right=True, width=55),
-        Column("Last used", lambda r: humanize.ago(r.last_used), sort_key=lambda r: r.last_used, width=110),
-    ]
-
-
-class UsageBar(QWidget):
-    """A slim bar: the kind's share of all the disk it uses, the reclaimable part lighter."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._size = 0
-        self._reclaimable = 0
-        self._whole = 1
-        self.setMinimumWidth(140)
-
-    def set_values(self, size: int, reclaimable: int, whole: int) -> None:
-        self._size, self._reclaimable, self._whole = size, reclaimable, max(1, whole)
-        self.update()
-
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        return QSize(180, 12)
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        bar = self.rect().adjusted(0, 2, -1, -2)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(self.palette().color(QPalette.ColorRole.Mid).lighter(135))
-        painter.drawRoundedRect(bar, 3, 3)
-        if self._size > 0:
-            used = bar.adjusted(0, 0, 0, 0)
-            used.setWidth(max(2, round(bar.width() * self._size / self._whole)))
-            painter.setBrush(USED_COLOR)
-            painter.drawRoundedRect(used, 3, 3)
-            if self._reclaimable > 0:
-                free = used.adjusted(0, 0, 0, 0)
-                width = max(2, round(used.width() * self._reclaimable / self._size))
-                free.setLeft(used.right() - width + 1)
-                painter.setBrush(RECLAIMABLE_COLOR)
-                painter.drawRoundedRect(free, 3, 3)
-        painter.end()
-
-
-class PruneDialog(QDialog):
-    """What a prune would remove, listed with its bytes; nothing happens before "Remove" is clicked."""
-
-    def __init__(self, plan_for: Callable[[ImageRule], PrunePlan], kind: UsageKind,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("pruneConfirmDialog")
-        self.setWindowTitle(f"Prune {kind.value}")
-        self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.resize(640, 420)
-        self._plan_for = plan_for
-        self.kind = kind
-        self.headline = QLabel(self)
-        self.headline.setObjectName("pruneHeadline")
-        self.headline.setWordWrap(True)
-        self.headline.setStyleSheet("font-weight: 600; font-size: 12pt;")
-        self.rule = QLabel(self)
-        self.rule.setWordWrap(True)
-        self.rule_choice: QComboBox | None = None
-        if kind is UsageKind.IMAGES:
-            self.rule_choice = QComboBox(self)
-            self.rule_choice.setObjectName("imageRuleChoice")
-            self.rule_choice.setAccessibleName("Which images")
-            for rule in ImageRule:
-                self.rule_choice.addItem(rule.description, rule)
-            self.rule_choice.currentIndexChanged.connect(self._rule_changed)
-        self.items = QTreeWidget(self)
-        self.items.setObjectName("pruneItems")
-        self.items.setHeaderLabels([SINGULAR[kind].capitalize(), "Details", "Frees"])
-        self.items.setRootIsDecorated(False)
-        self.items.setAlternatingRowColors(True)
-        self.items.setSortingEnabled(True)
-        self.items.header().resizeSection(0, 260)
-        self.items.header().resizeSection(1, 240)
-        self.note = QLabel(self)
-        self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: palette(mid);")
-        self.buttons = QDialogButtonBox(self)
-        self.prune_button = self.buttons.addButton("Remove", QDialogButtonBox.ButtonRole.DestructiveRole)
-        self.prune_button.setObjectName("pruneButton")
-        self.prune_button.clicked.connect(self.accept)
-        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.cancel_button.setObjectName("cancelButton")
-        self.cancel_button.setDefault(True)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.setSpacing(8)
-        layout.addWidget(self.headline)
-        if self.rule_choice is not None:
-            choice = QHBoxLayout()
-            choice.addWidget(QLabel("Remove:", self))
-            choice.addWidget(self.rule_choice, 1)
-            layout.addLayout(choice)
-            self.rule.hide()
-        else:
-            layout.addWidget(self.rule)
-        layout.addWidget(self.items, 1)
-        layout.addWidget(self.note)
-        layout.addWidget(self.buttons)
-        self.plan = plan_for(ImageRule.UNUSED)
-        self._show(self.plan)
-
-    def _rule_changed(self) -> None:
-        if self.rule_choice is not None:
-            self._show(self._plan_for(ImageRule(self.rule_choice.currentData())))
-
-    def _show(self, plan: PrunePlan) -> None:
-        self.plan = plan
-        self.rule.setText(plan.rule + ".")
-        self.items.setSortingEnabled(False)
-        self.items.clear()
-        for item in plan.items:
-            row = _SizedItem([item.name, item.detail, humanize.size(item.size)])
-            row.setData(2, Qt.ItemDataRole.UserRole, item.size)
-            row.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            row.setToolTip(0, item.key)
-            self.items.addTopLevelItem(row)
-        self.items.setSortingEnabled(True)
-        self.items.sortByColumn(2, Qt.SortOrder.DescendingOrder)
-        word = SINGULAR[plan.kind]
-        if plan.empty:
-            self.headline.setText(f"Nothing to prune: no {word}s match.")
-            self.prune_button.setEnabled(False)
-            self.prune_button.setText("Remove")
-        else:
-            self.headline.setText(f"Remove {_plural(len(plan.items), word)} and free "
-                                  f"{'at least ' if plan.kind is UsageKind.IMAGES else ''}"
-                                  f"{humanize.size(plan.frees)}?")
-            self.prune_button.setEnabled(True)
-            self.prune_button.setText(f"Remove {_plural(len(plan.items), word)}")
-        self.note.setText(plan.note)
-        self.note.setVisible(bool(plan.note))
-
-
-class _SizedItem(QTreeWidgetItem):
-    """Sorts the size column by bytes, not by its text."""
-
-    def __lt__(self, other: QTreeWidgetItem) -> bool:
-        tree = self.treeWidget()
-        column = tree.sortColumn() if tree is not None else 0
-        if column == 2:
-            return int(self.data(2, Qt.ItemDataRole.UserRole) or 0) < int(other.data(2, Qt.ItemDataRole.UserRole) or 0)
-        return self.text(column).lower() < other.text(column).lower()
+from app.ui.prune_dialog import PruneDialog
 
 
 class DiskUsageDialog(QDialog):
@@ -312,74 +80,21 @@ class DiskUsageDialog(QDialog):
         self.status.setObjectName("diskUsageStatus")
         self.status.setWordWrap(True)
 
-        summary = QFrame(self)
-        summary.setObjectName("diskUsageSummary")
-        summary.setFrameShape(QFrame.Shape.StyledPanel)
-        grid = QGridLayout(summary)
-        grid.setHorizontalSpacing(18)
-        grid.setColumnStretch(2, 1)
-        self.summary_labels: dict[UsageKind, QLabel] = {}
-        self.count_labels: dict[UsageKind, QLabel] = {}
-        self.bars: dict[UsageKind, UsageBar] = {}
-        self.prune_buttons: dict[UsageKind, QPushButton] = {}
-        for row, kind in enumerate(UsageKind):
-            name = QLabel(f"<b>{kind.heading}</b>", summary)
-            label = QLabel("…", summary)
-            label.setObjectName(f"{KIND_NAMES[kind]}Summary")
-            label.setToolTip(RECLAIM_RULES[kind])
-            counts = QLabel(summary)
-            counts.setStyleSheet("color: palette(mid);")
-            bar = UsageBar(summary)
-            bar.setToolTip(RECLAIM_RULES[kind])
-            button = QPushButton("Prune…", summary)
-            button.setObjectName(f"prune{KIND_NAMES[kind][0].upper()}{KIND_NAMES[kind][1:]}Button")
-            button.setAccessibleName(f"Prune {kind.value}")
-            button.setToolTip(f"Shows which {kind.value} would be removed before anything is removed")
-            button.clicked.connect(lambda _checked=False, kind=kind: self.ask_prune(kind))
-            grid.addWidget(name, row, 0)
-            grid.addWidget(label, row, 1)
-            grid.addWidget(bar, row, 2)
-            grid.addWidget(counts, row, 3)
-            grid.addWidget(button, row, 4)
-            self.summary_labels[kind] = label
-            self.count_labels[kind] = counts
-            self.bars[kind] = bar
-            self.prune_buttons[kind] = button
-        self.total_label = QLabel(summary)
-        self.total_label.setObjectName("diskUsageTotal")
-        legend = QLabel(f'<span style="color:{USED_COLOR.name()}">■</span> kept &nbsp; '
-                        f'<span style="color:{RECLAIMABLE_COLOR.name()}">■</span> reclaimable &nbsp; '
-                        "(bars: share of all the disk the engine uses)", summary)
-        legend.setStyleSheet("color: palette(mid);")
-        grid.addWidget(QLabel("<b>All</b>", summary), len(UsageKind), 0)
-        grid.addWidget(self.total_label, len(UsageKind), 1)
-        grid.addWidget(legend, len(UsageKind), 2, 1, 2)
+        summary = UsageSummary(self)
+        summary.prune_requested.connect(self.ask_prune)
+        # The summary's parts stay reachable from the dialog, as before the summary became a widget of its own.
+        self.summary_labels: dict[UsageKind, QLabel] = summary.summary_labels
+        self.count_labels: dict[UsageKind, QLabel] = summary.count_labels
+        self.bars: dict[UsageKind, UsageBar] = summary.bars
+        self.prune_buttons: dict[UsageKind, QPushButton] = summary.prune_buttons
+        self.total_label = summary.total_label
 
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("diskUsageTabs")
         self.models: dict[UsageKind, ResourceModel] = {}
         self.views: dict[UsageKind, QTreeView] = {}
         for kind in UsageKind:
-            model = ResourceModel(_columns(kind), self)
-            proxy = QSortFilterProxyModel(self)
-            proxy.setSourceModel(model)
-            proxy.setSortRole(SORT_ROLE)
-            proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-            proxy.setDynamicSortFilter(True)
-            view = QTreeView(self.tabs)
-            view.setObjectName(f"{KIND_NAMES[kind]}UsageView")
-            view.setModel(proxy)
-            view.setRootIsDecorated(False)
-            view.setUniformRowHeights(True)
-            view.setAlternatingRowColors(True)
-            view.setSortingEnabled(True)
-            view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-            view.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-            view.header().setStretchLastSection(True)
-            for number, column in enumerate(model.columns()):
-                view.header().resizeSection(number, column.width)
-            sort_column = 2 if kind is not UsageKind.CONTAINERS else 3  # the size column, largest first
-            view.sortByColumn(sort_column, Qt.SortOrder.DescendingOrder)
+            model, view = usage_table(kind, self, self.tabs)
             self.models[kind] = model
             self.views[kind] = view
             self.tabs.addTab(view, kind.heading)
@@ -456,7 +171,7 @@ class DiskUsageDialog(QDialog):
     @staticmethod
     def _counts(totals: KindTotals) -> str:
         word = SINGULAR[totals.kind]
-        return f"{_plural(totals.count, word)}, {totals.active} {ACTIVE_WORD[totals.kind]}"
+        return f"{plural(totals.count, word)}, {totals.active} {ACTIVE_WORD[totals.kind]}"
 
     def _failed(self, error: EngineError) -> None:
         self.last_error = error
@@ -492,7 +207,7 @@ class DiskUsageDialog(QDialog):
             self._say("Nothing was removed.")
 
     def _prune(self, plan: PrunePlan) -> None:
-        self._set_busy(True, f"Removing {_plural(len(plan.items), SINGULAR[plan.kind])}…")
+        self._set_busy(True, f"Removing {plural(len(plan.items), SINGULAR[plan.kind])}…")
         self.runner.run(lambda api: prune(api, plan), f"Could not prune {plan.kind.value}", self._pruned,
                         self._prune_failed, slot=self._slot)
 

@@ -5,16 +5,14 @@ and the blocks stacked on it are the images built on it. A block is as wide as t
 stacks it carries, so a base shared by four images is one wide block under four
 columns. A tree below lists the same runs, every image included, for reading and
 for keyboard use.
+
+The chart is drawn by family_chart, laid out by family_layout.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-
 import docker
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -25,7 +23,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
-    QToolTip,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -35,280 +32,11 @@ from PySide6.QtWidgets import (
 from app import humanize
 from app.engine.errors import EngineError
 from app.engine.layer_family import DEFAULT_LIMIT, Family, FamilyNode, LayerCache, fetch_family
-from app.engine.rows import short_id
 from app.qt.operations import OperationRunner
+from app.ui.family_chart import FamilyChart
+from app.ui.family_layout import node_tooltip, plural, short_names
 
-MAX_VISIBLE_CHILDREN = 8  # beyond this, a node's smallest children are drawn as one "+N more" block
-UNIT_MIN_WIDTH = 128  # pixels for one column of the chart; the chart scrolls sideways beyond the window
-ROW_HEIGHT = 66
-GAP = 3
-ROOT_GAP = 0.15  # columns between unrelated families
-SHARED_COLOR = QColor("#44607f")
-OWN_COLORS = [QColor(c) for c in ("#5b9bd5", "#70ad47", "#ed7d31", "#a777c9", "#4bacc6", "#d4a017", "#e06c75",
-                                  "#56b6a0", "#c27ba0", "#8c9e3a")]
-GROUP_COLOR = QColor("#9aa5b1")
 NODE_ROLE = Qt.ItemDataRole.UserRole + 10
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def _short_names(names: Sequence[str], most: int = 1) -> str:
-    if len(names) <= most:
-        return ", ".join(names)
-    return f"{', '.join(names[:most])} +{len(names) - most}"
-
-
-def _brief(name: str) -> str:
-    """An image name for a narrow block: ":latest" goes without saying."""
-    return name.removesuffix(":latest")
-
-
-def node_title(node: FamilyNode) -> str:
-    """What a block is called: the images that end there, else who shares it."""
-    if node.images:
-        return _short_names([_brief(image.name) for image in node.images], 2)
-    return f"shared by {_plural(node.shared_by, 'image')}"
-
-
-def node_tooltip(node: FamilyNode) -> str:
-    members = sorted(image.name for image in node.members())
-    lines = []
-    if node.images:
-        lines.append("Image" + ("s" if len(node.images) > 1 else "") + " ending here: "
-                     + _short_names([image.name for image in node.images], 8))
-    exact = "" if node.size_known else " (some layer sizes unknown)"
-    lines.append(f"{humanize.size(node.size)} in {_plural(len(node.layers), 'layer')}, stored once{exact}")
-    if node.parent is not None:
-        lines.append(f"On top of {humanize.size(node.below)} of shared layers below")
-    if len(members) > 1:
-        lines.append(f"Shared by {_plural(len(members), 'image')}: {_short_names(members, 12)}")
-    lines.append("Layers (bottom first):")
-    shown = list(zip(node.layers, node.layer_sizes, strict=True))
-    for diff_id, size in shown[:12]:
-        lines.append(f"  {short_id(diff_id)}  {humanize.size(size)}")
-    if len(shown) > 12:
-        lines.append(f"  … {len(shown) - 12} more")
-    return "\n".join(lines)
-
-
-@dataclass
-class Block:
-    """One drawn block: a run of layers (``node``), or several small runs drawn as one (``group``)."""
-
-    node: FamilyNode | None
-    depth: int
-    x: float  # in columns
-    width: float  # in columns
-    group: list[FamilyNode] = field(default_factory=list)
-
-    @property
-    def title(self) -> str:
-        if self.node is not None:
-            return node_title(self.node)
-        return f"+{sum(len(n.members()) for n in self.group)} more"
-
-    @property
-    def size(self) -> int:
-        if self.node is not None:
-            return self.node.size
-        return sum(n.subtree_size for n in self.group)
-
-    @property
-    def tooltip(self) -> str:
-        if self.node is not None:
-            return node_tooltip(self.node)
-        names = sorted(image.name for n in self.group for image in n.members())
-        return (f"{_plural(len(names), 'more image')} on the block below, {humanize.size(self.size)} of their own"
-                f" layers:\n" + "\n".join(names[:30]) + (f"\n… {len(names) - 30} more" if len(names) > 30 else ""))
-
-
-def _visible(children: Sequence[FamilyNode]) -> tuple[list[FamilyNode], list[FamilyNode]]:
-    if len(children) <= MAX_VISIBLE_CHILDREN:
-        return list(children), []
-    return list(children[: MAX_VISIBLE_CHILDREN - 1]), list(children[MAX_VISIBLE_CHILDREN - 1 :])
-
-
-def _columns(node: FamilyNode) -> int:
-    shown, grouped = _visible(node.children)
-    return max(1, sum(_columns(child) for child in shown) + (1 if grouped else 0))
-
-
-def layout_blocks(roots: Sequence[FamilyNode]) -> tuple[list[Block], float, int]:
-    """Blocks in columns, the chart's width in columns, and its height in rows (pure, for tests)."""
-    blocks: list[Block] = []
-    rows = 0
-
-    def place(node: FamilyNode, depth: int, x: float) -> float:
-        nonlocal rows
-        width = float(_columns(node))
-        blocks.append(Block(node, depth, x, width))
-        rows = max(rows, depth + 1)
-        shown, grouped = _visible(node.children)
-        offset = x
-        for child in shown:
-            offset += place(child, depth + 1, offset)
-        if grouped:
-            blocks.append(Block(None, depth + 1, offset, 1.0, grouped))
-            rows = max(rows, depth + 2)
-        return width
-
-    x = 0.0
-    for number, root in enumerate(roots):
-        if number:
-            x += ROOT_GAP
-        x += place(root, 0, x)
-    return blocks, x, rows
-
-
-class FamilyChart(QWidget):
-    """The icicle chart: shared runs at the bottom, the images built on them stacked above."""
-
-    block_clicked = Signal(object)  # the FamilyNode of the clicked block (None for a group)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("familyChart")
-        self.setMouseTracking(True)
-        self.setAccessibleName("Image family chart")
-        self.blocks: list[Block] = []
-        self._columns = 0.0
-        self._rows = 0
-        self._largest = 1
-        self._rects: list[tuple[QRectF, Block]] = []
-        self._hovered: Block | None = None
-        self.selected: FamilyNode | None = None
-        self._colors: dict[int, QColor] = {}
-
-    def set_family(self, family: Family) -> None:
-        self.blocks, self._columns, self._rows = layout_blocks(family.roots)
-        self._largest = max((block.size for block in self.blocks), default=1) or 1
-        self._colors = {}
-        own = 0
-        for block in self.blocks:
-            if block.node is not None and block.node.shared_by == 1:
-                self._colors[id(block)] = OWN_COLORS[own % len(OWN_COLORS)]
-                own += 1
-        self._hovered = None
-        self.updateGeometry()
-        self.setMinimumSize(self.sizeHint())
-        self.update()
-
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        return QSize(max(200, round(self._columns * UNIT_MIN_WIDTH)), max(ROW_HEIGHT, self._rows * ROW_HEIGHT) + 8)
-
-    def select(self, node: FamilyNode | None) -> None:
-        self.selected = node
-        self.update()
-
-    def _layout(self) -> None:
-        self._rects = []
-        if not self.blocks or self._columns <= 0:
-            return
-        unit = self.width() / self._columns
-        bottom = self.height() - 4
-        for block in self.blocks:
-            rect = QRectF(block.x * unit + GAP / 2, bottom - (block.depth + 1) * ROW_HEIGHT + GAP / 2,
-                          block.width * unit - GAP, ROW_HEIGHT - GAP)
-            self._rects.append((rect, block))
-
-    def block_at(self, point: QPointF) -> Block | None:
-        for rect, block in self._rects:
-            if rect.contains(point):
-                return block
-        return None
-
-    def rect_of(self, node: FamilyNode) -> QRectF:
-        for rect, block in self._rects:
-            if block.node is node:
-                return rect
-        return QRectF()
-
-    def _fill(self, block: Block) -> QColor:
-        if block.node is None:
-            return GROUP_COLOR
-        if block.node.shared_by > 1:
-            return SHARED_COLOR.lighter(100 + 12 * min(block.depth, 4))
-        return self._colors.get(id(block), OWN_COLORS[0])
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        self._layout()
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Base))
-        if not self._rects:
-            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No images")
-            painter.end()
-            return
-        bold = QFont(self.font())
-        bold.setBold(True)
-        small = QFont(self.font())
-        small.setPointSizeF(max(7.0, self.font().pointSizeF() * 0.9))
-        for rect, block in self._rects:
-            fill = self._fill(block)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(fill)
-            painter.drawRoundedRect(rect, 4, 4)
-            # The size strip: how big this run is next to the largest one drawn.
-            strip = QRectF(rect.left() + 6, rect.bottom() - 7, (rect.width() - 12) * block.size / self._largest, 3)
-            if strip.width() > 0:
-                painter.setBrush(QColor(255, 255, 255, 170))
-                painter.drawRect(strip)
-            selected = block.node is not None and block.node is self.selected
-            if block is self._hovered or selected:
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight) if selected
-                                    else QColor(255, 255, 255, 220), 2.5))
-                painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), 4, 4)
-            text = QColor("white")
-            inner = rect.adjusted(8, 5, -8, -9)
-            painter.setPen(text)
-            painter.setFont(bold)
-            metrics = QFontMetrics(bold)
-            painter.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
-                             metrics.elidedText(block.title, Qt.TextElideMode.ElideRight, int(inner.width())))
-            painter.setFont(small)
-            small_metrics = QFontMetrics(small)
-            lines = [self._detail(block)]
-            if block.node is not None and block.node.shared_by > 1:
-                lines.append(f"shared by {_plural(block.node.shared_by, 'image')}")
-            y = inner.top() + metrics.height() + 1
-            for line in lines:
-                if y + small_metrics.height() > inner.bottom() + 2:
-                    break
-                painter.drawText(QRectF(inner.left(), y, inner.width(), small_metrics.height()),
-                                 Qt.AlignmentFlag.AlignLeft,
-                                 small_metrics.elidedText(line, Qt.TextElideMode.ElideRight, int(inner.width())))
-                y += small_metrics.height()
-        painter.end()
-
-    @staticmethod
-    def _detail(block: Block) -> str:
-        if block.node is None:
-            return f"{humanize.size(block.size)} in all"
-        known = "" if block.node.size_known else "≥ "
-        return f"{known}{humanize.size(block.node.size)} · {_plural(len(block.node.layers), 'layer')}"
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        block = self.block_at(event.position())
-        if block is not self._hovered:
-            self._hovered = block
-            self.update()
-        if block is not None:
-            QToolTip.showText(event.globalPosition().toPoint(), block.tooltip, self)
-        else:
-            QToolTip.hideText()
-
-    def leaveEvent(self, event: object) -> None:  # noqa: N802
-        self._hovered = None
-        self.update()
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        block = self.block_at(event.position())
-        if block is not None:
-            self.block_clicked.emit(block.node if block.node is not None else block.group[0])
 
 
 class ImageFamilyView(QWidget):
@@ -439,14 +167,14 @@ class ImageFamilyView(QWidget):
         saved = family.apparent_size - family.stored_size
         shown = len(family.images)
         self.headline.setText(
-            f"<b>{_plural(shown, 'image')}</b> take <b>{humanize.size(family.stored_size)}</b> on disk; "
+            f"<b>{plural(shown, 'image')}</b> take <b>{humanize.size(family.stored_size)}</b> on disk; "
             f"without shared layers they would take {humanize.size(family.apparent_size)}"
             f" (<b>{humanize.size(saved)}</b> saved by sharing)."
         )
         if family.skipped:
             self.status.setText(f"Showing the {shown} largest of {family.total_images} images; "
-                                f"{_plural(len(family.skipped), 'smaller image')} left out, such as "
-                                f"{_short_names(list(family.skipped), 3)}.")
+                                f"{plural(len(family.skipped), 'smaller image')} left out, such as "
+                                f"{short_names(list(family.skipped), 3)}.")
             self.status.setStyleSheet("color: palette(mid);")
             self.status.show()
         self.chart.set_family(family)
@@ -472,10 +200,10 @@ class ImageFamilyView(QWidget):
                 if len(node.images) > 3:
                     title += f" +{len(node.images) - 3}"
             else:
-                title = f"(shared by {_plural(node.shared_by, 'image')})"
+                title = f"(shared by {plural(node.shared_by, 'image')})"
             total = node.below + node.size
             item = QTreeWidgetItem(parent, [title, humanize.size(node.size), str(len(node.layers)),
-                                            _plural(node.shared_by, "image"), humanize.size(total)])
+                                            plural(node.shared_by, "image"), humanize.size(total)])
             item.setData(0, NODE_ROLE, node)
             item.setToolTip(0, node_tooltip(node))
             for column in (1, 2, 3, 4):

@@ -5,24 +5,22 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QLabel,
     QMainWindow,
     QSplitter,
     QTabWidget,
-    QToolBar,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
-from app import APP_NAME, humanize
+from app import APP_NAME
 from app.engine.connection import Endpoint
 from app.engine.errors import EngineError
-from app.engine.pulls import Pull, PullState
+from app.engine.pulls import Pull
 from app.engine.rows import ImageRow, Kind
 from app.engine.tracker import ConnectionState, Status
 from app.hosts.profiles import ProfileStore
@@ -33,26 +31,22 @@ from app.qt.operations import OperationRunner
 from app.qt.pulls import PullsController
 from app.qt.resource_model import KEY_ROLE
 from app.settings import Settings, SettingsStore
-from app.ui.about_dialog import AboutDialog
 from app.ui.actions import ActionController
 from app.ui.details_pane import DetailsPane
-from app.ui.disk_usage_dialog import open_disk_usage
 from app.ui.engine_status import EngineBanner, EngineStatusBar
 from app.ui.errors import show_error
-from app.ui.host_switcher import HostSwitcher
-from app.ui.image_family_view import open_image_family
 from app.ui.notification_area import NotificationBar, NotificationHistory
 from app.ui.notifier import EngineNotifier
 from app.ui.pull_dialog import PullDialog
+from app.ui.pull_notices import pull_finished_notice
 from app.ui.pulls_panel import PullsPanel
 from app.ui.resource_pane import ResourcePane
 from app.ui.services_pane import build_services_tab
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.setup_wizard import SetupWizard
 from app.ui.tray import Tray
+from app.ui.window_menus import TAB_TITLES, build_toolbar_and_menus
 from app.ui.window_state import WindowState
-
-TAB_TITLES = {Kind.CONTAINER: "Containers", Kind.IMAGE: "Images", Kind.VOLUME: "Volumes", Kind.NETWORK: "Networks"}
 
 
 class MainWindow(QMainWindow):
@@ -135,7 +129,7 @@ class MainWindow(QMainWindow):
 
         self.status = EngineStatusBar(self)
         self.setStatusBar(self.status)
-        self._build_toolbar_and_menus()
+        self.pull_action, self.host_switcher = build_toolbar_and_menus(self)
         self.models.state_changed.connect(self._state_changed)
         self.tabs.currentChanged.connect(self._tab_changed)
         self._details_refresh = QTimer(self)
@@ -154,91 +148,10 @@ class MainWindow(QMainWindow):
         self._refresh_host_switcher()
         self.models.connect_to(endpoint)
 
-    def _build_toolbar_and_menus(self) -> None:
-        self.pull_action = QAction("&Pull image…", self)
-        self.pull_action.setObjectName("pullAction")
-        self.pull_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
-        self.pull_action.triggered.connect(self.open_pull_dialog)
-        toolbar = QToolBar("Actions", self)
-        toolbar.setObjectName("actionsToolbar")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in self.controller.all_actions():
-            toolbar.addAction(action)
-        toolbar.addSeparator()
-        toolbar.addAction(self.pull_action)
-        self.addToolBar(toolbar)
-        hosts = QToolBar("Engine", self)
-        hosts.setObjectName("engineToolbar")
-        hosts.setMovable(False)
-        self.host_switcher = HostSwitcher(self)
-        self.host_switcher.profile_chosen.connect(self.use_profile)
-        self.host_switcher.setup_requested.connect(self.open_setup)
-        hosts.addWidget(QLabel(" Engine: ", self))
-        hosts.addWidget(self.host_switcher)
-        self.addToolBar(hosts)
-
-        file_menu = self.menuBar().addMenu("&File")
-        settings_action = QAction("&Settings…", self)
-        settings_action.setObjectName("settingsAction")
-        settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
-        settings_action.triggered.connect(self.open_settings)
-        file_menu.addAction(settings_action)
-        file_menu.addAction(self.pull_action)
-        setup_action = QAction("&Engine setup…", self)
-        setup_action.setObjectName("engineSetupAction")
-        setup_action.triggered.connect(self.open_setup)
-        file_menu.addAction(setup_action)
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.quit_app)
-        file_menu.addAction(quit_action)
-        actions_menu = self.menuBar().addMenu("&Actions")
-        for action in self.controller.all_actions():
-            actions_menu.addAction(action)
-        view_menu = self.menuBar().addMenu("&View")
-        services = QAction("Services", self)
-        services.setShortcut(QKeySequence("Ctrl+0"))
-        services.triggered.connect(self.show_services)
-        view_menu.addAction(services)
-        for number, (kind, title) in enumerate(TAB_TITLES.items(), start=1):
-            show = QAction(title, self)
-            show.setShortcut(QKeySequence(f"Ctrl+{number}"))
-            show.triggered.connect(lambda _checked=False, kind=kind: self.show_kind(kind))
-            view_menu.addAction(show)
-        filter_action = QAction("Filter", self)
-        filter_action.setShortcut(QKeySequence.StandardKey.Find)
-        filter_action.triggered.connect(self._focus_filter)
-        view_menu.addAction(filter_action)
-        disk_usage = QAction("&Disk usage…", self)
-        disk_usage.setObjectName("diskUsageAction")
-        disk_usage.triggered.connect(lambda: open_disk_usage(self, self.runner))
-        view_menu.addAction(disk_usage)
-        families = QAction("Image &families…", self)
-        families.setObjectName("imageFamiliesAction")
-        families.triggered.connect(lambda: open_image_family(self, self.runner))
-        view_menu.addAction(families)
-        pulls_action = self.pulls_panel.toggleViewAction()
-        pulls_action.setText("Pulls")
-        pulls_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
-        view_menu.addAction(pulls_action)
-        history_action = self.notification_history.toggleViewAction()
-        history_action.setText("Notifications")
-        history_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
-        view_menu.addAction(history_action)
-        help_menu = self.menuBar().addMenu("&Help")
-        about = QAction(f"About {APP_NAME}", self)
-        about.triggered.connect(self._about)
-        help_menu.addAction(about)
-
     def current_pane(self) -> ResourcePane | None:
         """The resource view in front, or None while the Services tab is."""
         pane = self.tabs.currentWidget()
         return pane if isinstance(pane, ResourcePane) else None
-
-    def _focus_filter(self) -> None:
-        pane = self.current_pane()
-        (pane.filter_box if pane is not None else self.services_pane.filter_box).setFocus()
 
     def show_services(self) -> None:
         self.tabs.setCurrentWidget(self.services_pane)
@@ -320,13 +233,9 @@ class MainWindow(QMainWindow):
         return pull
 
     def _pull_finished(self, pull: Pull) -> None:
-        if pull.state is PullState.DONE:
-            saved = pull.progress.saved_bytes
-            note = f"; {humanize.size(saved)} were already here" if saved else ""
-            self.notifications.post(Notification(Category.PULL, "Pull finished", f"{pull.name} is ready{note}."))
-        elif pull.state is PullState.FAILED and pull.error is not None:
-            self.notifications.post(Notification(Category.PULL, f"Pull of {pull.name} failed", pull.error.message,
-                                                 Severity.ERROR))
+        notice = pull_finished_notice(pull)
+        if notice is not None:
+            self.notifications.post(notice)
 
     def open_setup(self) -> SetupWizard:
         wizard = SetupWizard(self.profiles, self.runner, self)
@@ -347,9 +256,6 @@ class MainWindow(QMainWindow):
         self.banner.show_state(state)
         self.status.show_state(state)
         self.controller.update_enabled()
-
-    def _about(self) -> None:
-        AboutDialog(self.models.state.info, self).exec()
 
     # -- notifications, tray and settings
 

@@ -3,14 +3,14 @@
 Every engine call runs through the OperationRunner with a ServiceManager made on the
 worker thread; failures reach the person through ``report`` (errors.show_error).
 While an action runs, its service's row says so ("starting…") until the states that
-follow it arrive.
+follow it arrive. The dialogs are in service_dialogs, copying data in and out in
+service_data_transfer.
 """
 
 from __future__ import annotations
 
 import shlex
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -18,117 +18,27 @@ from typing import Any
 import docker
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QInputDialog,
-    QLabel,
-    QMenu,
-    QMessageBox,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QInputDialog, QMenu, QWidget
 
 from app.engine.errors import EngineError
 from app.engine.rows import ImageRow, Kind
 from app.qt.live import EngineModels
 from app.qt.notifications import Category, Notification, NotificationCenter, Severity
 from app.qt.operations import OperationRunner
-from app.qt.services_model import ServiceRow, ServicesFeed
-from app.services import data, images, service_io
+from app.qt.services_feed import ServicesFeed
+from app.qt.services_model import ServiceRow
+from app.services import images, service_io
 from app.services.container_settings import DATA_ROOT
 from app.services.errors import ServiceError
 from app.services.lifecycle import ServiceManager
 from app.services.status import ServiceState
 from app.ui import errors
-from app.ui.log_view import LogView
-from app.ui.service_editor import NewServiceDialog, ServiceEditor
+from app.ui.new_service_dialog import NewServiceDialog
+from app.ui.service_data_transfer import ServiceDataTransfer
+from app.ui.service_dialogs import LogsDialog, Question, TextDialog, ask, names_of
+from app.ui.service_editor import ServiceEditor
 
 Selection = Callable[[], list[ServiceRow]]
-
-
-def _names(rows: list[ServiceRow]) -> str:
-    names = [row.name for row in rows]
-    return ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
-
-
-@dataclass(frozen=True)
-class Question:
-    """A confirmation with an optional tick box, answered as (confirmed, ticked)."""
-
-    title: str
-    text: str
-    detail: str
-    action_label: str
-    tick: str = ""  # the tick box's words; no box when empty
-    object_name: str = "confirmDialog"
-
-
-def ask(parent: QWidget | None, question: Question) -> tuple[bool, bool]:
-    box = QMessageBox(parent)
-    box.setObjectName(question.object_name)
-    box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle(question.title)
-    box.setText(question.text)
-    box.setInformativeText(question.detail)
-    tick: QCheckBox | None = None
-    if question.tick:
-        tick = QCheckBox(question.tick, box)
-        tick.setObjectName(f"{question.object_name}Tick")
-        box.setCheckBox(tick)
-    accept = box.addButton(question.action_label, QMessageBox.ButtonRole.DestructiveRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    box.exec()
-    return box.clickedButton() is accept, bool(tick and tick.isChecked())
-
-
-class TextDialog(QDialog):
-    """Read-only text in a window of its own (a command's output)."""
-
-    def __init__(self, title: str, heading: str, text: str, parent: QWidget | None = None,
-                 object_name: str = "execOutputDialog") -> None:
-        super().__init__(parent)
-        self.setObjectName(object_name)
-        self.setWindowTitle(title)
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(720, 420)
-        self.heading = QLabel(heading, self)
-        self.heading.setWordWrap(True)
-        self.output = QPlainTextEdit(self)
-        self.output.setObjectName("execOutput")
-        self.output.setReadOnly(True)
-        self.output.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        font = self.output.font()
-        font.setFamily("monospace")
-        self.output.setFont(font)
-        self.output.setPlainText(text)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.rejected.connect(self.close)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.output, 1)
-        layout.addWidget(buttons)
-
-
-class LogsDialog(QDialog):
-    """A service container's log, followed live in a window of its own."""
-
-    def __init__(self, runner: OperationRunner, row: ServiceRow, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("serviceLogsDialog")
-        self.setWindowTitle(f"Log of {row.name} ({row.status.container})")
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(900, 520)
-        self.service = row.name
-        self.log_view = LogView(self)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.log_view)
-        self.log_view.show_container(runner.endpoint, row.status.container_id)
-        self.finished.connect(lambda _result: self.log_view.stop())
 
 
 class ServiceActions(QObject):
@@ -162,7 +72,7 @@ class ServiceActions(QObject):
         self.report: Callable[[QWidget | None, EngineError], None] = errors.show_error
         self.ask: Callable[[QWidget | None, Question], tuple[bool, bool]] = ask
         self.open_dialogs: list[QDialog] = []
-
+        self.data_transfer = ServiceDataTransfer(window, selection, self.run, self.message.emit)
         self.new_action = self._action("New service…", "newServiceAction", self.new_service,
                                        "Make a service from an image reference", QKeySequence.StandardKey.New)
         self.edit_action = self._action("Edit…", "editServiceAction", self.edit_selected,
@@ -317,9 +227,9 @@ class ServiceActions(QObject):
         detail = ("The container is made again from the definition as it is now, under the same name. "
                   "The data container stays attached, with every file in it.")
         if running:
-            detail += f" {_names(running)} {'is' if len(running) == 1 else 'are'} stopped and started again."
+            detail += f" {names_of(running)} {'is' if len(running) == 1 else 'are'} stopped and started again."
         confirmed, pull = self.ask(self._window, Question(
-            "Update services", f"Update {_names(rows)}?", detail, "Update",
+            "Update services", f"Update {names_of(rows)}?", detail, "Update",
             tick="Pull the image first (get its newest version)", object_name="updateServiceDialog"))
         if confirmed:
             for row in rows:
@@ -357,9 +267,9 @@ class ServiceActions(QObject):
         with_data = [row for row in rows if row.status.data_container]
         detail = "Their service containers are removed." if len(rows) > 1 else "Its service container is removed."
         if with_data:
-            detail += (f" The data of {_names(with_data)} stays in its data container, so starting again finds it.")
+            detail += (f" The data of {names_of(with_data)} stays in its data container, so starting again finds it.")
         confirmed, delete_data = self.ask(self._window, Question(
-            "Remove services", f"Remove {_names(rows)}?", detail, "Remove",
+            "Remove services", f"Remove {names_of(rows)}?", detail, "Remove",
             tick="Also delete the data (you will be asked again)" if with_data else "",
             object_name="removeServiceDialog"))
         if not confirmed:
@@ -398,7 +308,7 @@ class ServiceActions(QObject):
 
     # -- definitions
 
-    def _image_names(self) -> list[str]:
+    def _imagenames_of(self) -> list[str]:
         if self.models is None:
             return []
         return [tag for row in self.models.model(Kind.IMAGE).rows() if isinstance(row, ImageRow)
@@ -406,7 +316,7 @@ class ServiceActions(QObject):
 
     def new_service(self, image: str = "") -> ServiceEditor | None:
         """Ask for a name and an image, then open the editor on a new definition; the editor, or None."""
-        dialog = NewServiceDialog(self.feed.folder, self._image_names(), image, self._window)
+        dialog = NewServiceDialog(self.feed.folder, self._imagenames_of(), image, self._window)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return self.open_editor(dialog.path, dialog.definition_text())
@@ -489,45 +399,18 @@ class ServiceActions(QObject):
     # -- data
 
     def import_into_selected(self) -> None:
-        rows = self.selection()
-        if len(rows) != 1:
-            return
-        files, _ = QFileDialog.getOpenFileNames(self._window, f"Import files into the data of {rows[0].name}")
-        if files:
-            self.import_files(rows[0].name, [Path(file) for file in files])
+        self.data_transfer.import_into_selected()
 
     def import_files(self, name: str, paths: list[Path]) -> None:
         """Copy ``paths`` (files or folders) into ``name``'s data folder, making its data container if needed."""
-        if not paths:
-            return
-
-        def work(manager: ServiceManager) -> tuple[str, list[str]]:
-            container = data.data_container_of(manager, name, create=True)
-            return container, [data.import_path(manager.api, container, path) for path in paths]
-
-        def imported(result: tuple[str, list[str]]) -> None:
-            container, targets = result
-            self.message.emit(f"Imported {', '.join(targets)} into {container}.")
-
-        self.run(name, "importing…", work, f"Could not import files into the data of {name}", imported)
+        self.data_transfer.import_files(name, paths)
 
     def export_selected(self) -> None:
-        rows = self.selection()
-        if len(rows) != 1 or not rows[0].status.data_container:
-            return
-        folder = QFileDialog.getExistingDirectory(self._window, f"Export the data of {rows[0].name} into")
-        if folder:
-            self.export_data(rows[0].name, Path(folder))
+        self.data_transfer.export_selected()
 
     def export_data(self, name: str, destination: Path, source: str = DATA_ROOT) -> None:
         """Copy ``source`` (the whole data folder by default) from ``name``'s data into ``destination``."""
-
-        def work(manager: ServiceManager) -> Path:
-            container = data.data_container_of(manager, name)
-            return data.export_path(manager.api, container, source, destination)
-
-        self.run(name, "exporting…", work, f"Could not export the data of {name}",
-                 lambda path: self.message.emit(f"Exported the data of {name} to {path}."))
+        self.data_transfer.export_data(name, destination, source)
 
     def shutdown(self) -> None:
         for dialog in list(self.open_dialogs):

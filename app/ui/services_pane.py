@@ -49,7 +49,8 @@ from app.qt.live import EngineModels
 from app.qt.notifications import NotificationCenter
 from app.qt.operations import OperationRunner
 from app.qt.resource_model import KEY_ROLE, ROW_ROLE, SORT_ROLE
-from app.qt.services_model import ServiceRow, ServicesFeed, ServicesModel
+from app.qt.services_feed import ServicesFeed
+from app.qt.services_model import ServiceRow, ServicesModel
 from app.services import images
 from app.ui.service_actions import ServiceActions
 

@@ -18,8 +18,10 @@ from app.engine.disk_usage import DiskUsage, ImageRule, KindTotals, UsageKind
 from app.engine.layer_family import FamilyNode, ImageLayers, LayerCache, build_family, fetch_family
 from app.qt.operations import OperationRunner
 from app.qt.resource_model import ROW_ROLE
-from app.ui.disk_usage_dialog import DiskUsageDialog, PruneDialog
-from app.ui.image_family_view import MAX_VISIBLE_CHILDREN, ImageFamilyDialog, ImageFamilyView, layout_blocks
+from app.ui.disk_usage_dialog import DiskUsageDialog
+from app.ui.family_layout import MAX_VISIBLE_CHILDREN, layout_blocks
+from app.ui.image_family_view import ImageFamilyDialog, ImageFamilyView
+from app.ui.prune_dialog import PruneDialog
 from tests.conftest import DockerCLI
 
 CLI_KINDS = {"Images": UsageKind.IMAGES, "Containers": UsageKind.CONTAINERS, "Local Volumes": UsageKind.VOLUMES,

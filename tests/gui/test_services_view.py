@@ -23,11 +23,13 @@ from app.engine.tracker import Status
 from app.qt.live import EngineModels
 from app.qt.notifications import Category, NotificationCenter
 from app.qt.operations import OperationRunner
-from app.qt.services_model import ServicesFeed, ServicesModel
+from app.qt.services_feed import ServicesFeed
+from app.qt.services_model import ServicesModel
 from app.services import data
 from app.services.validation import check_text, load_all
-from app.ui.service_actions import TextDialog
-from app.ui.service_editor import NewServiceDialog, ServiceEditor
+from app.ui.new_service_dialog import NewServiceDialog
+from app.ui.service_dialogs import TextDialog
+from app.ui.service_editor import ServiceEditor
 from app.ui.services_pane import ServicesPane
 from tests.conftest import DockerCLI
 

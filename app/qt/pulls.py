@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import docker
 from PySide6.QtCore import QObject, Signal
 
 from app.engine.connection import Endpoint
-from app.engine.pulls import DEFAULT_PARALLEL_PULLS, Pull, PullManager
+from app.engine.pulls import DEFAULT_PARALLEL_PULLS, Pull, PullFailed, PullManager, PullState
 from app.qt.pulls_model import PullsBridge, PullsModel
+from app.services import images
 
 
 class PullsController(QObject):
@@ -55,3 +57,31 @@ class PullsController(QObject):
             self.model.remove(pull)
         if manager is not None:
             manager.close()
+
+
+class ManagedImageFetcher:
+    """The services core's image fetchers, done through the pull manager so that a service's
+    missing image shows in the Pulls panel with its progress, like any other pull.
+
+    Called on worker threads; the manager is thread-safe and waiting blocks only that worker.
+    """
+
+    def __init__(self, controller: PullsController) -> None:
+        self._controller = controller
+
+    def pull(self, api: docker.APIClient, reference: str) -> None:
+        manager = self._controller.manager
+        if manager is None:
+            images.pull_image(api, reference)
+            return
+        pull = manager.pull(reference)
+        manager.wait(pull)
+        if pull.state is PullState.DONE:
+            return
+        if pull.error is not None:
+            raise pull.error
+        raise PullFailed(f"Could not pull {reference}", "The pull was cancelled.", "Start the service again.")
+
+    def ensure(self, api: docker.APIClient, reference: str) -> None:
+        if not images.has_image(api, reference):
+            self.pull(api, reference)

@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
             pane.view.customContextMenuRequested.connect(lambda point, pane=pane: self._context_menu(pane, point))
             self.models.model(kind).dataChanged.connect(self._row_changed)
 
+        self.pulls = PullsController(endpoint, self, max_parallel=self.settings.parallel_pulls)
         self.services_pane = build_services_tab(self)
         self.tabs.insertTab(0, self.services_pane, "Services")
         self.details = DetailsPane(self.runner, self)
@@ -103,7 +104,6 @@ class MainWindow(QMainWindow):
             source.connect(self.open_notification)
         self.tray.show_window.connect(self.bring_to_front)
         self.tray.quit_requested.connect(self.quit_app)
-        self.pulls = PullsController(endpoint, self, max_parallel=self.settings.parallel_pulls)
         self.pulls_panel = PullsPanel(self.pulls, self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.pulls_panel)
         self.pulls_panel.hide()

@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 from app.qt.live import EngineModels
 from app.qt.notifications import NotificationCenter
 from app.qt.operations import OperationRunner
+from app.qt.pulls import ManagedImageFetcher, PullsController
 from app.qt.resource_model import KEY_ROLE, ROW_ROLE, SORT_ROLE
 from app.qt.services_feed import ServicesFeed
 from app.qt.services_model import ServiceRow, ServicesModel
@@ -325,9 +326,13 @@ def build_services_tab(window: WindowLike) -> ServicesPane:
     """The Services pane for ``window`` (its runner, models, and notifications when it has them yet)."""
     notifications = getattr(window, "notifications", None)
     parent = window if isinstance(window, QWidget) else None
+    pulls = getattr(window, "pulls", None)
+    fetcher = ManagedImageFetcher(pulls) if isinstance(pulls, PullsController) else None
     return ServicesPane(
         window.runner,
         window.models,
         notifications if isinstance(notifications, NotificationCenter) else None,
         parent=parent,
+        ensure_image=fetcher.ensure if fetcher else images.ensure_image,
+        pull_image=fetcher.pull if fetcher else images.pull_image,
     )

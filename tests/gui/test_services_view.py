@@ -467,3 +467,29 @@ def test_logs_open_in_a_window_that_stops_following_when_closed(pane: ServicesPa
     qtbot.waitUntil(lambda: "hello from the service" in dialog.log_view.text.toPlainText(), timeout=10_000)
     dialog.close()
     assert dialog.log_view._follower is None
+
+
+def test_a_missing_image_is_pulled_through_the_pulls_panel(qtbot: QtBot, endpoint: Endpoint, eris_home: Path,
+                                                           api: docker.APIClient, prefix: str, engine,
+                                                           docker_cli: DockerCLI) -> None:  # type: ignore[no-untyped-def]
+    from app.engine.pulls import PullState
+    from app.ui.main_window import MainWindow
+
+    image = engine.registry_ref("eris/keys:latest")
+    docker_cli("rmi", image, check=False)  # only this name goes; eris/keys:latest keeps the layers
+    name = f"{prefix}-pulled"
+    define(eris_home, name, image=image)
+    window = MainWindow(endpoint)
+    qtbot.addWidget(window)
+    try:
+        services = window.services_pane
+        qtbot.waitUntil(lambda: window.models.state.status is Status.CONNECTED, timeout=15_000)
+        wait_shown(qtbot, services, name, "not created")
+        trigger(services, name, qtbot, "startServiceAction")
+        qtbot.waitUntil(lambda: any(pull.name == image for pull in window.pulls.model.pulls()), timeout=15_000)
+        pull = next(pull for pull in window.pulls.model.pulls() if pull.name == image)
+        qtbot.waitUntil(lambda: pull.finished, timeout=30_000)
+        assert pull.state is PullState.DONE
+        wait_shown(qtbot, services, name, "running")
+    finally:
+        window.shutdown()

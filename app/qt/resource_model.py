@@ -126,9 +126,13 @@ class ResourceModel(QAbstractTableModel):
             return
         for first, last in reversed(_ranges(positions)):
             self.beginRemoveRows(QModelIndex(), first, last)
+            for row in self._rows[first : last + 1]:
+                del self._positions[row.key]
             del self._rows[first : last + 1]
+            # Listeners of rowsRemoved may look rows up by key: the index must be right before they run.
+            for position in range(first, len(self._rows)):
+                self._positions[self._rows[position].key] = position
             self.endRemoveRows()
-        self._positions = {row.key: position for position, row in enumerate(self._rows)}
 
     def replace_all(self, rows: Iterable[Row]) -> None:
         """Make the model hold exactly ``rows`` (after a reconnect) by removals, changes and inserts."""

@@ -112,6 +112,11 @@ class MainWindow(QMainWindow):
         self.notifier = EngineNotifier(self.notifications, self)
         self.models.state_changed.connect(self.notifier.state_changed)
         self.models.incident.connect(self.notifier.incident)
+        self._down: dict[str, str] = {}  # container key → name, for containers that stopped unasked
+        self.models.incident.connect(lambda incident: self._down.__setitem__(incident.key, incident.name))
+        for model in (self.pulls.model, self.models.model(Kind.CONTAINER)):
+            for signal in (model.rowsInserted, model.rowsRemoved, model.dataChanged):
+                signal.connect(self._refresh_tray)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.tabs)
@@ -245,7 +250,17 @@ class MainWindow(QMainWindow):
         self.setup_wizard = wizard
         return wizard
 
+    def _refresh_tray(self) -> None:
+        containers = self.models.model(Kind.CONTAINER)
+        for key in list(self._down):
+            row = containers.row_by_key(key)
+            if row is None or getattr(row, "state", "") == "running":
+                del self._down[key]  # removed, or running again
+        pulling = sum(not pull.finished for pull in self.pulls.model.pulls())
+        self.tray.show_state(self.models.state, pulling=pulling, down=list(self._down.values()))
+
     def _state_changed(self, state: ConnectionState) -> None:
+        self._refresh_tray()
         if state.status is Status.CONNECTED:
             self._ever_connected = True
         elif state.status is Status.LOST and not self._ever_connected and self.offer_setup_on_failure:

@@ -75,3 +75,21 @@ def test_a_corrupt_settings_file_is_reported_and_kept(qtbot: QtBot, endpoint: En
         qtbot.waitUntil(lambda: main.models.state.status is Status.CONNECTED, timeout=15_000)
     finally:
         main.shutdown()
+
+
+def test_the_tray_tells_the_state_and_offers_services_pulls_and_engines(window: MainWindow, docker_cli: DockerCLI,
+                                                                        qtbot: QtBot) -> None:
+    from app.qt.icons import STATE_COLOURS
+
+    qtbot.waitUntil(lambda: window.tray.badge == STATE_COLOURS["connected"], timeout=10_000)
+    assert window.tray.state_action.text().startswith("Connected to unix://")
+    window.tray.menu.aboutToShow.emit()  # builds the menu as when a person opens it
+    assert window.tray.hosts_menu.actions()[-1].text() == "Engine setup…"
+    assert window.tray.toggle_action.text() in ("Hide window", "Show window")
+
+    key = docker_cli("run", "-d", "--network", "none", "--name", "gui-tray-victim", "eris/base:latest", "sleep", "300")
+    os.kill(int(docker_cli("inspect", "-f", "{{.State.Pid}}", key)), signal.SIGKILL)
+    qtbot.waitUntil(lambda: window.tray.badge == STATE_COLOURS["paused"], timeout=10_000)  # amber: one down
+    assert "gui-tray-victim" in window.tray.icon.toolTip()
+    docker_cli("start", key)
+    qtbot.waitUntil(lambda: window.tray.badge == STATE_COLOURS["connected"], timeout=10_000)

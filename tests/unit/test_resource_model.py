@@ -66,3 +66,16 @@ def test_any_sequence_of_changes_matches_a_plain_dict(steps: list[tuple[str, lis
         assert model.rowCount(QModelIndex()) == len(expected)
         for key, row in expected.items():
             assert model.row_by_key(key) == row
+
+
+def test_lookups_by_key_are_right_while_removal_is_announced(qtbot) -> None:  # type: ignore[no-untyped-def]
+    model = ResourceModel(columns.network_columns())
+    model.upsert([_row(key) for key in "abcdef"])
+    seen: list[tuple[str, ...]] = []
+
+    def look(*_args: object) -> None:
+        seen.append(tuple(row.key for key in "abcdef" if (row := model.row_by_key(key)) is not None))
+
+    model.rowsRemoved.connect(look)
+    model.remove(["b", "e"])
+    assert seen == [("a", "b", "c", "d", "f"), ("a", "c", "d", "f")]

@@ -68,7 +68,7 @@ def default_socket_url() -> str:
     return "unix:///var/run/docker.sock"
 
 
-class _EngineAPIClient(docker.APIClient):
+class EngineAPIClient(docker.APIClient):
     """An APIClient that ignores requests' environment settings.
 
     requests lets ``REQUESTS_CA_BUNDLE`` replace the CA given by a TLS config
@@ -105,7 +105,7 @@ def _base_url(endpoint: Endpoint) -> str:
 def open_client(endpoint: Endpoint, timeout: float = DEFAULT_TIMEOUT) -> docker.APIClient:
     """A low-level client with the API version negotiated; raises a typed EngineError."""
     try:
-        return _EngineAPIClient(
+        return EngineAPIClient(
             base_url=_base_url(endpoint), version="auto", timeout=timeout, tls=_tls_config(endpoint) or False
         )
     except Exception as error:

@@ -63,8 +63,11 @@ def _api_explanation(error: docker.errors.APIError) -> str:
     return str(explanation or error).strip()
 
 
-def _chain(error: BaseException) -> list[BaseException]:
-    """The error and everything it was raised from; the SDK hides socket errors several levels down."""
+def exception_chain(error: BaseException) -> list[BaseException]:
+    """The error and every exception it holds: causes, contexts, urllib3's ``reason`` and ``args``.
+
+    The SDK hides socket and TLS errors several levels down.
+    """
     seen: list[BaseException] = []
     waiting: list[BaseException] = [error]
     while waiting:
@@ -136,7 +139,7 @@ def translate(error: BaseException, doing: str, address: str = "") -> EngineErro
         if error.status_code == 409:
             return ObjectInUse(doing, explanation, "Stop or remove what uses it first, or force the action.")
         return EngineRequestFailed(doing, f"The engine answered: {explanation}")
-    failure = _connection_failure(_chain(error), doing, address)
+    failure = _connection_failure(exception_chain(error), doing, address)
     if failure is not None:
         return failure
     if isinstance(error, docker.errors.DockerException):

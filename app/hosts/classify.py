@@ -13,6 +13,7 @@ import ssl
 
 import requests.exceptions
 
+from app.engine.errors import exception_chain
 from app.hosts import diagnosis, tls_diagnoses
 from app.hosts.candidate import Candidate
 from app.hosts.diagnosis import Diagnosis
@@ -27,20 +28,6 @@ _UNKNOWN_ISSUER = {2, 18, 19, 20, 21}  # issuer unknown, self-signed (leaf or in
 _PLAIN_PORT_SIGNS = ("wrong version number", "record layer failure", "packet length too long", "http request")
 # The engine's alerts when it does not accept our client certificate (or misses one).
 _CLIENT_CERT_SIGNS = ("bad certificate", "certificate required", "unknown ca", "certificate unknown")
-
-
-def exception_chain(error: BaseException) -> list[BaseException]:
-    """The error and every exception it holds: causes, contexts, urllib3's ``reason`` and ``args``."""
-    found: list[BaseException] = []
-    pending: list[BaseException] = [error]
-    while pending:
-        current = pending.pop(0)
-        if any(current is seen for seen in found):
-            continue
-        found.append(current)
-        linked = [current.__cause__, current.__context__, getattr(current, "reason", None), *current.args]
-        pending.extend(item for item in linked if isinstance(item, BaseException))
-    return found
 
 
 def _first(

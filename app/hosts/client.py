@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import docker
 from docker.tls import TLSConfig
 
+from app.engine.connection import EngineAPIClient
 from app.hosts.candidate import Candidate
 
 # Any version the SDK accepts: the probe asks the engine before it relies on one,
@@ -12,24 +12,8 @@ from app.hosts.candidate import Candidate
 PROBE_API_VERSION = "1.24"
 
 
-class ProbeClient(docker.APIClient):
-    """An APIClient that ignores requests' environment settings.
-
-    With ``trust_env`` on, requests replaces the CA of a TLS config with
-    ``REQUESTS_CA_BUNDLE`` (docker-py issue 2433), so on a desktop that sets it
-    no engine with its own CA could ever be verified; proxy variables must not
-    reroute a local engine either. requests assigns ``trust_env`` in
-    Session.__init__, hence the setter that ignores it. (The same trick as the
-    engine layer's client, which takes a certificate folder rather than paths.)
-    """
-
-    @property  # type: ignore[override]
-    def trust_env(self) -> bool:
-        return False
-
-    @trust_env.setter
-    def trust_env(self, value: bool) -> None:
-        pass
+# The engine layer's client: requests' environment (REQUESTS_CA_BUNDLE, proxies) never applies.
+ProbeClient = EngineAPIClient
 
 
 def tls_config(candidate: Candidate) -> TLSConfig | None:

@@ -26,7 +26,8 @@ import common
 TARGET = 0.050
 HEARTBEAT_MS = 5
 BASELINE_SECONDS = 2.0
-PHASE_TIMEOUT = 900.0
+PHASE_TIMEOUT = 1800.0
+WORST_GAPS = 5
 DRIVER = Path(__file__).resolve().parent / "burst_driver.py"
 
 
@@ -35,10 +36,9 @@ class Phase:
     action: str
     engine_s: float  # first call to last reply, as the driver saw it
     catch_up_s: float  # from the driver's last reply until the view showed every row's new state
-    max_stall_s: float
-    p99_stall_s: float
-    over_target: int
-    ticks: int
+    stalls: common.StallStats  # the app's GUI thread, from the burst's start until the view caught up
+    probe_max_s: float  # a bare Qt process's longest stall in the same window
+    probe_over: int
     max_pending: int
     failed: int
 
@@ -90,93 +90,139 @@ def stop_running_bench(engine: common.private_engine.PrivateEngine, ids_file: Pa
                         str(ids_file)], check=True, capture_output=True, env=common.cli_env(engine), timeout=900)
 
 
+def run_phase(window: Any, engine: common.private_engine.PrivateEngine, action: str, wanted: set[str],
+              ids_file: Path, keys: set[str], mode: str,
+              heartbeat: common.Heartbeat) -> tuple[Phase, float, float]:
+    from app.engine.rows import ContainerRow, Kind
+
+    model = window.models.model(Kind.CONTAINER)
+    pending_peak = 0
+
+    def done(burst: Burst) -> bool:
+        nonlocal pending_peak
+        pending_peak = max(pending_peak, window.models.pending())
+        if not burst.finished():
+            return False
+        shown = sum(1 for row in model.rows()
+                    if isinstance(row, ContainerRow) and row.key in keys and row.state in wanted)
+        return shown >= len(keys)
+
+    began = time.monotonic()
+    burst = Burst(engine, action, ids_file, mode)
+    shown = common.spin_until(lambda: done(burst), PHASE_TIMEOUT, f"every bench container to show the {action}",
+                              poll_ms=50)
+    assert burst.result is not None
+    phase = Phase(
+        action=action,
+        engine_s=burst.result["ended"] - burst.result["began"],
+        catch_up_s=shown - burst.result["ended"],
+        stalls=heartbeat.stats(TARGET, began, shown),
+        probe_max_s=0.0,
+        probe_over=0,
+        max_pending=pending_peak,
+        failed=int(burst.result["failed"]),
+    )
+    if phase.failed:
+        common.say(f"{action}: {phase.failed} calls failed, the first: {burst.result['first_error']}")
+    return phase, began, shown
+
+
+def report_worst_gaps(heartbeat: common.Heartbeat, probe: common.HeartbeatProbe, requests: common.RequestLog,
+                      count: int = WORST_GAPS) -> None:
+    """The longest gaps: how much CPU the app used in each, the bare probe's stall then, what the app was asking."""
+    common.say(f"the {count} longest gaps of the GUI thread:")
+    for tick in sorted(heartbeat.ticks, key=lambda tick: -tick.stall)[:count]:
+        start = tick.at - tick.stall - heartbeat.interval
+        answered = common.describe_requests(requests.answered_between(start, tick.at))
+        common.say(f"  {common.seconds(tick.stall)}: GUI thread CPU {tick.gui_cpu * 1000:.1f} ms, app CPU "
+                   f"{tick.process_cpu * 1000:.1f} ms, bare probe {common.seconds(probe.max_stall(start, tick.at))}; "
+                   f"answered meanwhile: {answered}")
+
+
 def main() -> common.Result:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--driver", choices=("process", "thread"), default="process",
                         help="where the burst runs: another process (default) or a thread pool in this one")
+    parser.add_argument("--count", type=int, default=common.BENCH_CONTAINERS,
+                        help="how many bench containers take part (default: all 2,000)")
     args = parser.parse_args()
 
-    from app.engine.rows import ContainerRow, Kind
+    from app.engine.rows import Kind
     from app.ui.main_window import MainWindow
 
     engine = common.engine_setup()
-    print(f"burst_stall: GUI stalls while 2,000 containers start and stop (driver: {args.driver})", flush=True)
+    print(f"burst_stall: GUI stalls while {args.count} containers start and stop (driver: {args.driver})",
+          flush=True)
     work = common.isolate_environment()
     ids_file = work / "burst-ids.txt"
     stop_running_bench(engine, ids_file)
-    ids = common.bench_container_ids(engine)
-    keys = set(ids)
+    ids = common.bench_container_ids(engine)[: args.count]
     ids_file.write_text("\n".join(ids) + "\n")
-    common.say(f"{len(ids)} bench containers")
 
+    requests = common.RequestLog().install()
     common.qt_app()
     window = MainWindow(common.endpoint_for(engine))
     window.show()
     model = window.models.model(Kind.CONTAINER)
     heartbeat = common.Heartbeat(HEARTBEAT_MS)
+    probe = common.HeartbeatProbe(HEARTBEAT_MS)
     phases: list[Phase] = []
+    windows: list[tuple[float, float]] = []
     try:
         common.spin_until(lambda: all(model.row_by_key(key) is not None for key in ids)
                           and window.models.pending() == 0, 120, "the initial load", poll_ms=100)
         common.spin_for(3.0)  # the one-off shared-size request
         heartbeat.start()
         common.spin_for(BASELINE_SECONDS)
-        baseline = heartbeat.max_stall
-        baseline_p99 = heartbeat.percentile(0.99)
-        common.say(f"idle, loaded window: longest stall {common.seconds(baseline)}, p99 {common.seconds(baseline_p99)} "
-                   f"over {len(heartbeat.stalls)} ticks")
-
+        baseline = heartbeat.stats(TARGET)
+        common.say(f"idle, loaded window: longest stall {common.seconds(baseline.max_stall)}, "
+                   f"p99 {common.seconds(baseline.p99)} over {baseline.ticks} ticks")
         for action, wanted in (("start", {"running"}), ("stop", {"exited", "dead"})):
-            def settled(wanted: set[str] = wanted) -> int:
-                return sum(1 for row in model.rows()
-                           if isinstance(row, ContainerRow) and row.key in keys and row.state in wanted)
-
-            pending_peak = [0]
-
-            def done(burst: Burst, settled: Any = settled) -> bool:
-                pending_peak[0] = max(pending_peak[0], window.models.pending())
-                return burst.finished() and settled() >= len(ids)
-
-            heartbeat.reset()
-            burst = Burst(engine, action, ids_file, args.driver)
-            shown = common.spin_until(lambda burst=burst: done(burst), PHASE_TIMEOUT,
-                                      f"every bench container to show the {action}", poll_ms=50)
-            assert burst.result is not None
-            phase = Phase(
-                action=action,
-                engine_s=burst.result["ended"] - burst.result["began"],
-                catch_up_s=shown - burst.result["ended"],
-                max_stall_s=heartbeat.max_stall,
-                p99_stall_s=heartbeat.percentile(0.99),
-                over_target=heartbeat.over(TARGET),
-                ticks=len(heartbeat.stalls),
-                max_pending=pending_peak[0],
-                failed=int(burst.result["failed"]),
-            )
+            phase, began, shown = run_phase(window, engine, action, wanted, ids_file, set(ids), args.driver,
+                                            heartbeat)
             phases.append(phase)
-            common.say(f"{action}: engine {common.seconds(phase.engine_s)} for {len(ids)} containers "
-                       f"({phase.failed} failed{', ' + burst.result['first_error'] if phase.failed else ''}); "
-                       f"view caught up {common.seconds(phase.catch_up_s)} after the last reply")
-            common.say(f"{action}: longest stall {common.seconds(phase.max_stall_s)}, p99 "
-                       f"{common.seconds(phase.p99_stall_s)}, {phase.over_target} stalls over "
-                       f"{TARGET * 1000:.0f} ms in {phase.ticks} ticks, up to {phase.max_pending} changes queued")
+            windows.append((began, shown))
             common.spin_for(2.0)
         heartbeat.stop()
     finally:
         heartbeat.stop()
+        probe.finish()
         window.shutdown()
         stop_running_bench(engine, ids_file)
 
-    worst = max(phase.max_stall_s for phase in phases)
+    for phase, (began, shown) in zip(phases, windows, strict=True):
+        phase.probe_max_s = probe.max_stall(began, shown)
+        phase.probe_over = probe.over(TARGET, began, shown)
+        st = phase.stalls
+        common.say(f"{phase.action}: engine {common.seconds(phase.engine_s)} for {len(ids)} containers, "
+                   f"view caught up {common.seconds(phase.catch_up_s)} after the last reply, "
+                   f"up to {phase.max_pending} changes queued")
+        common.say(f"{phase.action}: app GUI thread: longest stall {common.seconds(st.max_stall)}, p99 "
+                   f"{common.seconds(st.p99)}, {st.over_target} of {st.ticks} ticks over {TARGET * 1000:.0f} ms; "
+                   f"CPU in the worst gap: GUI thread {common.seconds(st.max_gui_busy)}, whole app "
+                   f"{common.seconds(st.max_process_busy)}")
+        common.say(f"{phase.action}: bare Qt process meanwhile: longest stall {common.seconds(phase.probe_max_s)}, "
+                   f"{phase.probe_over} ticks over {TARGET * 1000:.0f} ms")
+        common.say(f"{phase.action}: the app's requests: {common.describe_requests(requests.between(began, shown))}")
+    report_worst_gaps(heartbeat, probe, requests)
+
+    worst = max(phase.stalls.max_stall for phase in phases)
+    busy = max(phase.stalls.max_process_busy for phase in phases)
+    machine = max(phase.probe_max_s for phase in phases)
     start, stop = phases
     summary = (
-        f"longest GUI stall {common.seconds(worst)} (start burst {common.seconds(start.max_stall_s)}, "
-        f"stop burst {common.seconds(stop.max_stall_s)}; target <= {TARGET * 1000:.0f} ms), idle baseline "
-        f"{common.seconds(baseline)}; view caught up {common.seconds(start.catch_up_s)} / "
-        f"{common.seconds(stop.catch_up_s)} after the engine ({args.driver} driver)"
+        f"longest GUI stall {common.seconds(worst)} (start {common.seconds(start.stalls.max_stall)}, "
+        f"stop {common.seconds(stop.stalls.max_stall)}; target <= {TARGET * 1000:.0f} ms); idle baseline "
+        f"{common.seconds(baseline.max_stall)}, bare Qt process in the same bursts {common.seconds(machine)}, "
+        f"the most CPU the app used within one gap {common.seconds(busy)} ({common.verdict(busy <= TARGET)} if only "
+        f"the app's own work counted); view caught up {common.seconds(start.catch_up_s)} / "
+        f"{common.seconds(stop.catch_up_s)} after the engine ({len(ids)} containers, {args.driver} driver)"
     )
-    figures = {"max_stall_s": worst, "baseline_stall_s": baseline, "driver": args.driver,
-               "phases": [phase.__dict__ for phase in phases]}
+    figures = {
+        "max_stall_s": worst, "baseline_stall_s": baseline.max_stall, "probe_max_stall_s": machine,
+        "max_app_busy_s": busy, "driver": args.driver, "count": len(ids),
+        "phases": [{**phase.__dict__, "stalls": phase.stalls.__dict__} for phase in phases],
+    }
     return common.Result("burst_stall", summary, worst <= TARGET, figures)
 
 

@@ -13,7 +13,7 @@ import time
 
 import common
 
-REPEATS = 3
+REPEATS = 5
 CLI_REPEATS = 5
 LOAD_TIMEOUT = 120.0
 CLI_TARGET = 1.5

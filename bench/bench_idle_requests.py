@@ -11,12 +11,7 @@ afterwards: requests that such events explain are reported apart. Target: 0.
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import Counter
-from dataclasses import dataclass
-from typing import Any
-from urllib.parse import urlsplit
 
 import common
 
@@ -25,58 +20,9 @@ IDLE_SECONDS = 10.0
 TARGET = 0
 
 
-@dataclass(frozen=True)
-class Request:
-    at: float
-    method: str
-    path: str
-    thread: str
-
-
-class RequestCounter:
-    """Wraps HTTPAdapter.send for the whole process and records every request."""
-
-    def __init__(self) -> None:
-        self.requests: list[Request] = []
-        self._lock = threading.Lock()
-
-    def install(self) -> None:
-        import requests.adapters
-
-        original = requests.adapters.HTTPAdapter.send
-        counter = self
-
-        def send(adapter: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
-            url = urlsplit(request.url)
-            path = url.path + (f"?{url.query}" if url.query else "")
-            with counter._lock:
-                counter.requests.append(Request(time.monotonic(), request.method, path,
-                                                threading.current_thread().name))
-            return original(adapter, request, *args, **kwargs)
-
-        requests.adapters.HTTPAdapter.send = send  # type: ignore[method-assign]
-
-    def between(self, start: float, end: float) -> list[Request]:
-        with self._lock:
-            return [r for r in self.requests if start <= r.at < end]
-
-
-def describe(requests: list[Request]) -> str:
-    counts = Counter(f"{r.method} {strip_version(r.path)}" for r in requests)
-    return ", ".join(f"{n}x {what}" for what, n in counts.most_common(8)) or "none"
-
-
-def strip_version(path: str) -> str:
-    # /v1.47/containers/json?all=1 -> /containers/json (the query would make every line unique)
-    parts = path.split("?", 1)[0].split("/")
-    if len(parts) > 1 and parts[1].startswith("v1."):
-        parts.pop(1)
-    return "/".join(parts)
-
-
 def event_driven(path: str) -> bool:
     """A request the tracker makes for an event: a filtered list, one inspect, or system df after image events."""
-    plain = strip_version(path)
+    plain = common.api_path(path)
     query = path.split("?", 1)[1] if "?" in path else ""
     if plain in ("/containers/json", "/networks") and "filters" in query:
         return True
@@ -100,8 +46,7 @@ def main() -> common.Result:
 
     engine = common.engine_setup()
     print("idle_requests: API requests while the engine is idle", flush=True)
-    counter = RequestCounter()
-    counter.install()
+    counter = common.RequestLog().install()
     common.qt_app()
     expected = len(common.bench_container_ids(engine))
 
@@ -119,7 +64,7 @@ def main() -> common.Result:
         settled = time.monotonic()
         load_requests = counter.between(started, settled)
         common.say(f"initial load: {common.seconds(loaded - started)}, {len(load_requests)} requests "
-                   f"until {SETTLE_SECONDS:.0f} s after it ({describe(load_requests)})")
+                   f"until {SETTLE_SECONDS:.0f} s after it ({common.describe_requests(load_requests)})")
 
         wall_start = time.time()
         idle_start = time.monotonic()
@@ -131,7 +76,7 @@ def main() -> common.Result:
         window.shutdown()
 
     events = engine_events(engine, wall_start, wall_end)
-    common.say(f"idle {IDLE_SECONDS:.0f} s: {len(idle_requests)} requests ({describe(idle_requests)})")
+    common.say(f"idle {IDLE_SECONDS:.0f} s: {len(idle_requests)} requests ({common.describe_requests(idle_requests)})")
     for request in idle_requests[:10]:
         common.say(f"  +{request.at - idle_start:6.3f} s {request.method} {request.path} [{request.thread}]")
     if events:

@@ -13,11 +13,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -124,9 +127,19 @@ def bench_container_ids(engine: private_engine.PrivateEngine) -> list[str]:
 # ------------------------------------------------------------------------------ Qt
 
 
+_QUIET_MESSAGES = ("This plugin does not support propagateSizeHints",)  # the offscreen platform's chatter
+
+
 def qt_app() -> QApplication:
+    from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
+    def handler(_kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+        if not message.startswith(_QUIET_MESSAGES):
+            print(f"qt: {message}", file=sys.stderr, flush=True)
+
+    if QApplication.instance() is None:
+        qInstallMessageHandler(handler)
     app = QApplication.instance() or QApplication(["eris-bench"])
     assert isinstance(app, QApplication)
     return app
@@ -190,8 +203,31 @@ def spin_for(seconds: float) -> None:
     loop.exec()
 
 
+@dataclass(frozen=True)
+class Tick:
+    at: float  # time.monotonic() of the tick
+    stall: float  # how much later than the interval it came, seconds
+    gui_cpu: float  # CPU the GUI thread used since the previous tick
+    process_cpu: float  # CPU every thread of this process used since the previous tick
+
+
+@dataclass(frozen=True)
+class StallStats:
+    ticks: int
+    max_stall: float
+    p99: float
+    over_target: int
+    max_gui_busy: float  # longest stall counting only the GUI thread's own CPU time in it
+    max_process_busy: float  # longest stall counting the CPU of all this process's threads in it
+
+
 class Heartbeat:
-    """A timer on the GUI thread that records how late each tick came: the longest stall of the loop."""
+    """A timer on the GUI thread that records how late each tick came: the longest stall of the loop.
+
+    Each tick also records the CPU time used since the previous one, by the GUI thread and by the
+    whole process: a long gap with little CPU means the process was starved (the machine was busy
+    or another thread held the GIL in C code), not that the GUI thread was working.
+    """
 
     def __init__(self, interval_ms: int = 5) -> None:
         from PySide6.QtCore import Qt, QTimer
@@ -201,38 +237,130 @@ class Heartbeat:
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self._tick)
-        self._last = 0.0
-        self.stalls: list[float] = []  # per tick: gap minus interval, seconds
+        self.ticks: list[Tick] = []
+        self._last = (0.0, 0.0, 0.0)
 
     def start(self) -> None:
-        self.stalls = []
-        self._last = time.perf_counter()
+        self.reset()
         self._timer.start()
 
     def stop(self) -> None:
         self._timer.stop()
 
     def reset(self) -> None:
-        self.stalls = []
-        self._last = time.perf_counter()
+        self.ticks = []
+        self._last = (time.monotonic(), time.thread_time(), time.process_time())
 
     def _tick(self) -> None:
-        now = time.perf_counter()
-        self.stalls.append(max(0.0, now - self._last - self.interval))
+        now = (time.monotonic(), time.thread_time(), time.process_time())
+        last = self._last
+        self.ticks.append(Tick(now[0], max(0.0, now[0] - last[0] - self.interval), now[1] - last[1], now[2] - last[2]))
         self._last = now
 
     @property
     def max_stall(self) -> float:
-        return max(self.stalls, default=0.0)
+        return max((tick.stall for tick in self.ticks), default=0.0)
 
-    def percentile(self, fraction: float) -> float:
-        if not self.stalls:
-            return 0.0
-        ordered = sorted(self.stalls)
-        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+    def stats(self, target: float, start: float = 0.0, end: float = float("inf")) -> StallStats:
+        ticks = [tick for tick in self.ticks if start <= tick.at <= end]
+        stalls = sorted(tick.stall for tick in ticks)
+        return StallStats(
+            ticks=len(ticks),
+            max_stall=stalls[-1] if stalls else 0.0,
+            p99=stalls[min(len(stalls) - 1, int(0.99 * len(stalls)))] if stalls else 0.0,
+            over_target=sum(1 for stall in stalls if stall > target),
+            max_gui_busy=max((min(t.stall, t.gui_cpu) for t in ticks), default=0.0),
+            max_process_busy=max((min(t.stall, t.process_cpu) for t in ticks), default=0.0),
+        )
 
-    def over(self, threshold: float) -> int:
-        return sum(1 for stall in self.stalls if stall > threshold)
+
+class HeartbeatProbe:
+    """heartbeat_probe.py in its own process: how late a bare Qt timer comes on this machine meanwhile."""
+
+    def __init__(self, interval_ms: int = 5) -> None:
+        probe = Path(__file__).resolve().parent / "heartbeat_probe.py"
+        self._process = subprocess.Popen([sys.executable, str(probe), "--interval-ms", str(interval_ms)],
+                                         stdout=subprocess.PIPE, text=True)
+        self.stalls: list[tuple[float, float]] = []
+
+    def finish(self) -> None:
+        if self._process.poll() is None:
+            self._process.terminate()
+        out, _ = self._process.communicate(timeout=30)
+        if out.strip():
+            self.stalls = [(at, stall) for at, stall in json.loads(out.strip().splitlines()[-1])["stalls"]]
+
+    def max_stall(self, start: float = 0.0, end: float = float("inf")) -> float:
+        return max((stall for at, stall in self.stalls if start <= at <= end), default=0.0)
+
+    def over(self, threshold: float, start: float = 0.0, end: float = float("inf")) -> int:
+        return sum(1 for at, stall in self.stalls if start <= at <= end and stall > threshold)
+
+
+# ------------------------------------------------------------------------ requests
+
+
+@dataclass(frozen=True)
+class Request:
+    at: float  # time.monotonic() when it was sent
+    answered: float  # when its response headers came back (the body may follow)
+    method: str
+    path: str
+    thread: str
+
+
+class RequestLog:
+    """Records every HTTP request of this process, by wrapping requests' HTTPAdapter.send.
+
+    The docker SDK's unix-socket and TLS adapters inherit that method, so this sees all of the
+    app's engine requests. Install it before the app opens its clients.
+    """
+
+    def __init__(self) -> None:
+        self.requests: list[Request] = []
+        self._lock = threading.Lock()
+
+    def install(self) -> RequestLog:
+        import requests.adapters
+
+        original = requests.adapters.HTTPAdapter.send
+        log = self
+
+        def send(adapter: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
+            sent = time.monotonic()
+            try:
+                return original(adapter, request, *args, **kwargs)
+            finally:
+                url = urlsplit(request.url)
+                path = url.path + (f"?{url.query}" if url.query else "")
+                with log._lock:
+                    log.requests.append(Request(sent, time.monotonic(), request.method, path,
+                                                threading.current_thread().name))
+
+        requests.adapters.HTTPAdapter.send = send  # type: ignore[method-assign]
+        return self
+
+    def between(self, start: float, end: float) -> list[Request]:
+        """Requests sent from ``start`` until ``end``."""
+        with self._lock:
+            return [r for r in self.requests if start <= r.at < end]
+
+    def answered_between(self, start: float, end: float) -> list[Request]:
+        with self._lock:
+            return [r for r in self.requests if start <= r.answered <= end]
+
+
+def api_path(path: str) -> str:
+    """/v1.41/containers/json?all=1 -> /containers/json: what a request asked for, without version or query."""
+    parts = path.split("?", 1)[0].split("/")
+    if len(parts) > 1 and parts[1].startswith("v1."):
+        parts.pop(1)
+    return "/".join(parts)
+
+
+def describe_requests(requests: Iterable[Request]) -> str:
+    counts = Counter(f"{r.method} {api_path(r.path)}" for r in requests)
+    return ", ".join(f"{n}x {what}" for what, n in counts.most_common(8)) or "none"
 
 
 # ------------------------------------------------------------------------- output

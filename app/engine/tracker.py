@@ -295,7 +295,7 @@ class LiveTracker:
                     removed.append(reference)
                 continue
             changed.append(self._sizes.remember(row) if self._sizes else row)
-        if self._sizes is not None:
+        if self._sizes is not None and removed:  # no image event, no new system df
             self._sizes.forget(removed)
         self._emit(Kind.IMAGE, changed, removed)
 

@@ -28,6 +28,7 @@ HEARTBEAT_MS = 5
 BASELINE_SECONDS = 2.0
 PHASE_TIMEOUT = 1800.0
 WORST_GAPS = 5
+CATCH_UP_TIMEOUT = 120.0  # the view must show every change this soon after the engine finished
 DRIVER = Path(__file__).resolve().parent / "burst_driver.py"
 
 
@@ -105,7 +106,18 @@ def run_phase(window: Any, engine: common.private_engine.PrivateEngine, action: 
             return False
         shown = sum(1 for row in model.rows()
                     if isinstance(row, ContainerRow) and row.key in keys and row.state in wanted)
-        return shown >= len(keys)
+        if shown >= len(keys):
+            return True
+        assert burst.result is not None
+        if time.monotonic() - burst.result["ended"] > CATCH_UP_TIMEOUT:
+            actual = common.docker(engine, "ps", "-q", "--no-trunc", "--filter", f"label={common.BENCH_LABEL}",
+                                   check=False, timeout=60).split()
+            raise common.SetupError(
+                f"{CATCH_UP_TIMEOUT:.0f} s after the burst ended only {shown} of {len(keys)} rows show the {action} "
+                f"({burst.result['failed']} engine calls failed, the first: {burst.result['first_error'] or '-'}; "
+                f"the engine lists {len(actual)} bench containers running)"
+            )
+        return False
 
     began = time.monotonic()
     burst = Burst(engine, action, ids_file, mode)
@@ -128,15 +140,22 @@ def run_phase(window: Any, engine: common.private_engine.PrivateEngine, action: 
 
 
 def report_worst_gaps(heartbeat: common.Heartbeat, probe: common.HeartbeatProbe, requests: common.RequestLog,
-                      count: int = WORST_GAPS) -> None:
-    """The longest gaps: how much CPU the app used in each, the bare probe's stall then, what the app was asking."""
-    common.say(f"the {count} longest gaps of the GUI thread:")
-    for tick in sorted(heartbeat.ticks, key=lambda tick: -tick.stall)[:count]:
-        start = tick.at - tick.stall - heartbeat.interval
-        answered = common.describe_requests(requests.answered_between(start, tick.at))
-        common.say(f"  {common.seconds(tick.stall)}: GUI thread CPU {tick.gui_cpu * 1000:.1f} ms, app CPU "
-                   f"{tick.process_cpu * 1000:.1f} ms, bare probe {common.seconds(probe.max_stall(start, tick.at))}; "
-                   f"answered meanwhile: {answered}")
+                      sampler: common.StallSampler | None, count: int = WORST_GAPS) -> None:
+    """The longest gaps, and those where the GUI thread itself worked longest: CPU, the bare probe, requests."""
+    orders = (
+        ("longest gaps of the GUI thread", lambda tick: -tick.stall),
+        ("gaps in which the GUI thread used the most CPU (its own work)", lambda tick: -min(tick.stall, tick.gui_cpu)),
+    )
+    for title, order in orders:
+        common.say(f"the {count} {title}:")
+        for tick in sorted(heartbeat.ticks, key=order)[:count]:
+            start = tick.at - tick.stall - heartbeat.interval
+            answered = common.describe_requests(requests.answered_between(start, tick.at))
+            common.say(f"  {common.seconds(tick.stall)}: GUI thread CPU {tick.gui_cpu * 1000:.1f} ms, app CPU "
+                       f"{tick.process_cpu * 1000:.1f} ms, bare probe "
+                       f"{common.seconds(probe.max_stall(start, tick.at))}; answered meanwhile: {answered}")
+            if sampler is not None:
+                common.say(f"      GUI thread seen in: {sampler.top(start, tick.at)}")
 
 
 def main() -> common.Result:
@@ -145,6 +164,8 @@ def main() -> common.Result:
                         help="where the burst runs: another process (default) or a thread pool in this one")
     parser.add_argument("--count", type=int, default=common.BENCH_CONTAINERS,
                         help="how many bench containers take part (default: all 2,000)")
+    parser.add_argument("--sample", action="store_true",
+                        help="sample the GUI thread's stack during stalls and show where it was (costs a little)")
     args = parser.parse_args()
 
     from app.engine.rows import Kind
@@ -168,11 +189,13 @@ def main() -> common.Result:
     probe = common.HeartbeatProbe(HEARTBEAT_MS)
     phases: list[Phase] = []
     windows: list[tuple[float, float]] = []
+    sampler: common.StallSampler | None = None
     try:
         common.spin_until(lambda: all(model.row_by_key(key) is not None for key in ids)
                           and window.models.pending() == 0, 120, "the initial load", poll_ms=100)
         common.spin_for(3.0)  # the one-off shared-size request
         heartbeat.start()
+        sampler = common.StallSampler(heartbeat).start() if args.sample else None
         common.spin_for(BASELINE_SECONDS)
         baseline = heartbeat.stats(TARGET)
         common.say(f"idle, loaded window: longest stall {common.seconds(baseline.max_stall)}, "
@@ -186,6 +209,8 @@ def main() -> common.Result:
         heartbeat.stop()
     finally:
         heartbeat.stop()
+        if sampler is not None:
+            sampler.stop()
         probe.finish()
         window.shutdown()
         stop_running_bench(engine, ids_file)
@@ -204,7 +229,7 @@ def main() -> common.Result:
         common.say(f"{phase.action}: bare Qt process meanwhile: longest stall {common.seconds(phase.probe_max_s)}, "
                    f"{phase.probe_over} ticks over {TARGET * 1000:.0f} ms")
         common.say(f"{phase.action}: the app's requests: {common.describe_requests(requests.between(began, shown))}")
-    report_worst_gaps(heartbeat, probe, requests)
+    report_worst_gaps(heartbeat, probe, requests, sampler)
 
     worst = max(phase.stalls.max_stall for phase in phases)
     busy = max(phase.stalls.max_process_busy for phase in phases)

@@ -274,6 +274,53 @@ class Heartbeat:
         )
 
 
+class StallSampler:
+    """Samples the GUI thread's Python stack while the heartbeat is late: what the app was doing in a stall.
+
+    A daemon thread looks every ``every`` seconds; once the last tick is older than ``late`` it records
+    the GUI thread's innermost frames under ``app/``. The samples need the GIL, so a GUI thread busy in
+    Python is seen at the interpreter's switch interval; one waiting in C++ shows the frame that called it.
+    """
+
+    def __init__(self, heartbeat: Heartbeat, late: float = 0.02, every: float = 0.002) -> None:
+        self._heartbeat = heartbeat
+        self._late = late
+        self._every = every
+        self._gui = threading.main_thread().ident
+        self._stop = threading.Event()
+        self.samples: list[tuple[float, str]] = []  # (time.monotonic(), "file:line function < caller …")
+        self._thread = threading.Thread(target=self._run, name="stall-sampler", daemon=True)
+
+    def start(self) -> StallSampler:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(1.0)
+
+    def _run(self) -> None:
+        app_root = str(ROOT / "app") + os.sep
+        while not self._stop.wait(self._every):
+            ticks = self._heartbeat.ticks
+            last = ticks[-1].at if ticks else 0.0
+            now = time.monotonic()
+            if not last or now - last < self._late:
+                continue
+            frame = sys._current_frames().get(self._gui)  # the only way to see another thread
+            where: list[str] = []
+            while frame is not None and len(where) < 3:
+                filename = frame.f_code.co_filename
+                if filename.startswith(app_root):
+                    where.append(f"{filename[len(app_root):]}:{frame.f_lineno} {frame.f_code.co_name}")
+                frame = frame.f_back
+            self.samples.append((now, " < ".join(where) or "(Qt, outside the app's Python code)"))
+
+    def top(self, start: float, end: float, count: int = 3) -> str:
+        found = Counter(where for at, where in self.samples if start <= at <= end)
+        return "; ".join(f"{n}x {where}" for where, n in found.most_common(count)) or "no samples"
+
+
 class HeartbeatProbe:
     """heartbeat_probe.py in its own process: how late a bare Qt timer comes on this machine meanwhile."""
 

@@ -102,11 +102,11 @@ def _base_url(endpoint: Endpoint) -> str:
     return url
 
 
-def open_client(endpoint: Endpoint, timeout: float = DEFAULT_TIMEOUT) -> docker.APIClient:
-    """A low-level client with the API version negotiated; raises a typed EngineError."""
+def open_client(endpoint: Endpoint, timeout: float = DEFAULT_TIMEOUT, version: str = "auto") -> docker.APIClient:
+    """A low-level client; ``version`` "auto" negotiates (one request), a known one saves that request."""
     try:
         return EngineAPIClient(
-            base_url=_base_url(endpoint), version="auto", timeout=timeout, tls=_tls_config(endpoint) or False
+            base_url=_base_url(endpoint), version=version, timeout=timeout, tls=_tls_config(endpoint) or False
         )
     except Exception as error:
         raise translate(error, "Could not connect to the Docker Engine", endpoint.display_address) from error

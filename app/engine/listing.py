@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 import docker
@@ -80,10 +80,9 @@ def list_networks(api: docker.APIClient, ids: Collection[str] = ()) -> list[Netw
     return rows
 
 
-def list_all(api: docker.APIClient) -> dict[Kind, list[Row]]:
-    return {
-        Kind.CONTAINER: list(list_containers(api)),
-        Kind.IMAGE: list(list_images(api)),
-        Kind.VOLUME: list(list_volumes(api)),
-        Kind.NETWORK: list(list_networks(api)),
-    }
+LISTS: dict[Kind, Callable[[docker.APIClient], list[Row]]] = {
+    Kind.CONTAINER: list_containers,  # type: ignore[dict-item]
+    Kind.IMAGE: list_images,  # type: ignore[dict-item]
+    Kind.VOLUME: list_volumes,  # type: ignore[dict-item]
+    Kind.NETWORK: list_networks,  # type: ignore[dict-item]
+}

@@ -153,9 +153,8 @@ class LiveTracker:
 
     def _session(self) -> None:
         api = open_client(self._endpoint)
-        events_api = open_client(self._endpoint)
+        events_api = open_client(self._endpoint, version=api.api_version)
         try:
-            info = engine_info(api, self._endpoint)
             # Subscribe before listing so that nothing happening during the list is missed;
             # events that the list already reflects only refresh a row to the same value.
             self._work = queue.Queue()  # a fresh queue: no end-of-stream marker left from the last session
@@ -173,6 +172,7 @@ class LiveTracker:
                 self._list_everything(api)
             except Exception as error:
                 raise translate(error, "Could not list the engine's objects", self._endpoint.display_address) from error
+            info = engine_info(api, self._endpoint)  # after the lists: the views fill first, the status bar next
             state = ConnectionState(Status.CONNECTED, self._endpoint.display_address, info=info)
             self._notify(self._listener.connection_changed, state)
             self._apply_events(api, reader)
@@ -185,13 +185,17 @@ class LiveTracker:
             events_api.close()
 
     def _list_everything(self, api: docker.APIClient) -> None:
-        rows_by_kind = listing.list_all(api)
-        for kind, rows in rows_by_kind.items():
+        """Each kind reaches the views as soon as it is listed, containers first: what people look at."""
+        images: list[Row] = []
+        for kind, list_kind in listing.LISTS.items():
+            rows = list_kind(api)
             self._notify(self._listener.rows_listed, kind, rows)
+            if kind is Kind.IMAGE:
+                images = rows
         self._sizes = SharedSizes(
             lambda: open_client(self._endpoint), lambda rows: self._emit(Kind.IMAGE, list(rows), [])
         )
-        self._sizes.start(row for row in rows_by_kind[Kind.IMAGE] if isinstance(row, ImageRow))
+        self._sizes.start(row for row in images if isinstance(row, ImageRow))
 
     @staticmethod
     def _read_events(

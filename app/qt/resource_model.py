@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from app.engine.rows import Row
+from app.qt import row_order
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -44,12 +45,17 @@ def _ranges(positions: Iterable[int]) -> list[tuple[int, int]]:
     return runs
 
 
+MAX_INSERT_RUNS = 32  # more separate places than this: append, then re-sort once
+
+
 class ResourceModel(QAbstractTableModel):
     def __init__(self, columns: Sequence[Column], parent: Any = None) -> None:
         super().__init__(parent)
         self._columns = list(columns)
         self._rows: list[Row] = []
         self._positions: dict[str, int] = {}
+        self._sort_column = -1  # -1: the order rows arrived in
+        self._descending = False
 
     # -- read
 
@@ -100,25 +106,78 @@ class ResourceModel(QAbstractTableModel):
     # -- change, row by row
 
     def upsert(self, rows: Iterable[Row]) -> None:
-        """Replace the rows whose key is known, append the others."""
+        """Replace the rows whose key is known, insert the others where the sort order puts them."""
         changed: list[int] = []
+        moved = False
         fresh: dict[str, Row] = {}
         for row in rows:
             position = self._positions.get(row.key)
             if position is None:
                 fresh[row.key] = row
             elif self._rows[position] != row:
+                if self._sort_column >= 0 and not moved:
+                    moved = self._sort_key(self._rows[position]) != self._sort_key(row)
                 self._rows[position] = row
                 changed.append(position)
         for first, last in _ranges(changed):
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(self._columns) - 1))
+        if moved:
+            self._resort()
         if fresh:
-            start = len(self._rows)
-            self.beginInsertRows(QModelIndex(), start, start + len(fresh) - 1)
-            for offset, (key, row) in enumerate(fresh.items()):
-                self._rows.append(row)
-                self._positions[key] = start + offset
-            self.endInsertRows()
+            self._insert(list(fresh.values()))
+
+    def _insert(self, fresh: list[Row]) -> None:
+        if self._sort_column < 0:
+            self._insert_at(len(self._rows), fresh)
+            return
+        keys = [self._sort_key(row) for row in self._rows]
+        runs = row_order.insertion_runs(keys, [self._sort_key(row) for row in fresh], self._descending)
+        if len(runs) > MAX_INSERT_RUNS:
+            self._insert_at(len(self._rows), fresh)
+            self._resort()
+            return
+        for position, indexes in sorted(runs, key=lambda run: -run[0]):
+            self._insert_at(position, [fresh[index] for index in indexes])
+
+    def _insert_at(self, position: int, rows: list[Row]) -> None:
+        self.beginInsertRows(QModelIndex(), position, position + len(rows) - 1)
+        self._rows[position:position] = rows
+        for number in range(position, len(self._rows)):
+            self._positions[self._rows[number].key] = number
+        self.endInsertRows()
+
+    # -- order
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting is a layout change of this model; the views' filter proxy only filters."""
+        self._sort_column = column if 0 <= column < len(self._columns) else -1
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self._resort()
+
+    def sort_order(self) -> tuple[int, Qt.SortOrder]:
+        order = Qt.SortOrder.DescendingOrder if self._descending else Qt.SortOrder.AscendingOrder
+        return self._sort_column, order
+
+    def _sort_key(self, row: Row) -> row_order.SortKey:
+        column = self._columns[self._sort_column]
+        value = column.sort_key(row) if column.sort_key else column.display(row)
+        return row_order.normalised(value), row.key
+
+    def _resort(self) -> None:
+        if self._sort_column < 0 or len(self._rows) < 2:
+            return
+        order = row_order.sorted_positions([self._sort_key(row) for row in self._rows], self._descending)
+        if all(old == new for new, old in enumerate(order)):
+            return
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        keys = [self._rows[index.row()].key for index in persistent]
+        self._rows = [self._rows[old] for old in order]
+        self._positions = {row.key: number for number, row in enumerate(self._rows)}
+        moved_to = [self.index(self._positions[key], index.column())
+                    for key, index in zip(keys, persistent, strict=True)]
+        self.changePersistentIndexList(persistent, moved_to)
+        self.layoutChanged.emit()
 
     def remove(self, keys: Iterable[str]) -> None:
         positions = {self._positions[key] for key in keys if key in self._positions}
@@ -161,3 +220,5 @@ class ResourceModel(QAbstractTableModel):
         for first, last in _ranges(positions):
             for column in columns:
                 self.dataChanged.emit(self.index(first, column), self.index(last, column))
+        if positions and self._sort_column in columns:
+            self._resort()

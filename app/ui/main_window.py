@@ -70,6 +70,9 @@ class MainWindow(QMainWindow):
         self._ever_connected = False
         self._quitting = False
         self.models = EngineModels(self)
+        # The engine's answers arrive as queued signals, after the window is built; asking first
+        # lets the engine's list run while the widgets are made.
+        self.models.connect_to(endpoint)
         self.runner = OperationRunner(endpoint, self)
         self.runner.failed.connect(lambda error: show_error(self, error))
 
@@ -151,7 +154,6 @@ class MainWindow(QMainWindow):
             self.notifications.post(Notification(Category.ENGINE, "Saved engines reset", self.profiles.problem,
                                                  Severity.WARNING))
         self._refresh_host_switcher()
-        self.models.connect_to(endpoint)
 
     def current_pane(self) -> ResourcePane | None:
         """The resource view in front, or None while the Services tab is."""

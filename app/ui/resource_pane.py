@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.engine.rows import Kind, Row
-from app.qt.resource_model import ROW_ROLE, SORT_ROLE, ResourceModel
+from app.qt.filter_proxy import FilterProxy
+from app.qt.resource_model import ROW_ROLE, ResourceModel
 
 PLURAL = {Kind.CONTAINER: "containers", Kind.IMAGE: "images", Kind.VOLUME: "volumes", Kind.NETWORK: "networks"}
 
@@ -27,13 +28,10 @@ class ResourcePane(QWidget):
         super().__init__(parent)
         self.kind = kind
         self.source = model
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = FilterProxy(self)
         self.proxy.setSourceModel(model)
-        self.proxy.setSortRole(SORT_ROLE)
         self.proxy.setFilterKeyColumn(-1)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setDynamicSortFilter(True)
 
         self.filter_box = QLineEdit(self)
         self.filter_box.setObjectName(f"{PLURAL[kind]}Filter")

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import common
+import engine_priority
 
 TARGET = 0.050
 HEARTBEAT_MS = 5
@@ -140,7 +141,8 @@ def run_phase(window: Any, engine: common.private_engine.PrivateEngine, action: 
 
 
 def report_worst_gaps(heartbeat: common.Heartbeat, probe: common.HeartbeatProbe, requests: common.RequestLog,
-                      sampler: common.StallSampler | None, count: int = WORST_GAPS) -> None:
+                      sampler: common.StallSampler | None, collections: common.GcWatch,
+                      count: int = WORST_GAPS) -> None:
     """The longest gaps, and those where the GUI thread itself worked longest: CPU, the bare probe, requests."""
     orders = (
         ("longest gaps of the GUI thread", lambda tick: -tick.stall),
@@ -156,6 +158,7 @@ def report_worst_gaps(heartbeat: common.Heartbeat, probe: common.HeartbeatProbe,
                        f"{common.seconds(probe.max_stall(start, tick.at))}; answered meanwhile: {answered}")
             if sampler is not None:
                 common.say(f"      GUI thread seen in: {sampler.top(start, tick.at)}")
+            common.say(f"      garbage collections: {collections.within(start, tick.at)}")
 
 
 def main() -> common.Result:
@@ -164,6 +167,8 @@ def main() -> common.Result:
                         help="where the burst runs: another process (default) or a thread pool in this one")
     parser.add_argument("--count", type=int, default=common.BENCH_CONTAINERS,
                         help="how many bench containers take part (default: all 2,000)")
+    parser.add_argument("--engine-nice", type=int, default=0, metavar="N",
+                        help="run the engine's processes at nice N during the bursts (default 0: as they are)")
     parser.add_argument("--sample", action="store_true",
                         help="sample the GUI thread's stack during stalls and show where it was (costs a little)")
     args = parser.parse_args()
@@ -190,19 +195,24 @@ def main() -> common.Result:
     phases: list[Phase] = []
     windows: list[tuple[float, float]] = []
     sampler: common.StallSampler | None = None
+    collections = common.GcWatch()
     try:
         common.spin_until(lambda: all(model.row_by_key(key) is not None for key in ids)
                           and window.models.pending() == 0, 120, "the initial load", poll_ms=100)
         common.spin_for(3.0)  # the one-off shared-size request
         heartbeat.start()
         sampler = common.StallSampler(heartbeat).start() if args.sample else None
+        collections.start()
         common.spin_for(BASELINE_SECONDS)
         baseline = heartbeat.stats(TARGET)
         common.say(f"idle, loaded window: longest stall {common.seconds(baseline.max_stall)}, "
                    f"p99 {common.seconds(baseline.p99)} over {baseline.ticks} ticks")
         for action, wanted in (("start", {"running"}), ("stop", {"exited", "dead"})):
-            phase, began, shown = run_phase(window, engine, action, wanted, ids_file, set(ids), args.driver,
-                                            heartbeat)
+            with engine_priority.engine_niced(engine.root, args.engine_nice) as threads:
+                if threads:
+                    common.say(f"{action}: {threads} engine threads at nice {args.engine_nice}")
+                phase, began, shown = run_phase(window, engine, action, wanted, ids_file, set(ids), args.driver,
+                                                heartbeat)
             phases.append(phase)
             windows.append((began, shown))
             common.spin_for(2.0)
@@ -211,6 +221,7 @@ def main() -> common.Result:
         heartbeat.stop()
         if sampler is not None:
             sampler.stop()
+        collections.stop()
         probe.finish()
         window.shutdown()
         stop_running_bench(engine, ids_file)
@@ -229,7 +240,8 @@ def main() -> common.Result:
         common.say(f"{phase.action}: bare Qt process meanwhile: longest stall {common.seconds(phase.probe_max_s)}, "
                    f"{phase.probe_over} ticks over {TARGET * 1000:.0f} ms")
         common.say(f"{phase.action}: the app's requests: {common.describe_requests(requests.between(began, shown))}")
-    report_worst_gaps(heartbeat, probe, requests, sampler)
+    report_worst_gaps(heartbeat, probe, requests, sampler, collections)
+    common.say(f"garbage collections during the bursts: {collections.summary()}")
 
     worst = max(phase.stalls.max_stall for phase in phases)
     busy = max(phase.stalls.max_process_busy for phase in phases)
@@ -241,11 +253,12 @@ def main() -> common.Result:
         f"{common.seconds(baseline.max_stall)}, bare Qt process in the same bursts {common.seconds(machine)}, "
         f"the most CPU the app used within one gap {common.seconds(busy)} ({common.verdict(busy <= TARGET)} if only "
         f"the app's own work counted); view caught up {common.seconds(start.catch_up_s)} / "
-        f"{common.seconds(stop.catch_up_s)} after the engine ({len(ids)} containers, {args.driver} driver)"
+        f"{common.seconds(stop.catch_up_s)} after the engine ({len(ids)} containers, {args.driver} driver"
+        f"{f', engine at nice {args.engine_nice}' if args.engine_nice else ''})"
     )
     figures = {
         "max_stall_s": worst, "baseline_stall_s": baseline.max_stall, "probe_max_stall_s": machine,
-        "max_app_busy_s": busy, "driver": args.driver, "count": len(ids),
+        "max_app_busy_s": busy, "driver": args.driver, "count": len(ids), "engine_nice": args.engine_nice,
         "phases": [{**phase.__dict__, "stalls": phase.stalls.__dict__} for phase in phases],
     }
     return common.Result("burst_stall", summary, worst <= TARGET, figures)

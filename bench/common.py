@@ -7,6 +7,7 @@ same run. A final machine-readable line ``RESULT {json}`` lets ``run_all.py`` bu
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import statistics
@@ -319,6 +320,44 @@ class StallSampler:
     def top(self, start: float, end: float, count: int = 3) -> str:
         found = Counter(where for at, where in self.samples if start <= at <= end)
         return "; ".join(f"{n}x {where}" for where, n in found.most_common(count)) or "no samples"
+
+
+class GcWatch:
+    """Records every garbage collection in this process: when, how long, which generation, on which thread."""
+
+    def __init__(self) -> None:
+        self.pauses: list[tuple[float, float, int, str]] = []  # (ended at, seconds, generation, thread name)
+        self._began: dict[int, float] = {}
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        now = time.monotonic()
+        ident = threading.get_ident()
+        if phase == "start":
+            self._began[ident] = now
+        elif ident in self._began:
+            began = self._began.pop(ident)
+            self.pauses.append((now, now - began, info.get("generation", -1), threading.current_thread().name))
+
+    def start(self) -> GcWatch:
+        gc.callbacks.append(self._callback)
+        return self
+
+    def stop(self) -> None:
+        if self._callback in gc.callbacks:
+            gc.callbacks.remove(self._callback)
+
+    def within(self, start: float, end: float) -> str:
+        found = [pause for pause in self.pauses if start <= pause[0] and pause[0] - pause[1] <= end]
+        return ", ".join(f"gen{generation} {seconds * 1000:.1f} ms on {thread}"
+                         for _, seconds, generation, thread in found) or "none"
+
+    def summary(self) -> str:
+        if not self.pauses:
+            return "no collections"
+        longest = max(self.pauses, key=lambda pause: pause[1])
+        full = [pause for pause in self.pauses if pause[2] == 2]
+        return (f"{len(self.pauses)} collections ({len(full)} full), longest {longest[1] * 1000:.1f} ms "
+                f"(gen{longest[2]} on {longest[3]})")
 
 
 class HeartbeatProbe:

@@ -7,6 +7,7 @@ few milliseconds, so a burst of thousands of events never freezes the window.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import deque
 from collections.abc import Callable
@@ -22,7 +23,20 @@ from app.qt.resource_model import ResourceModel
 
 SLICE_SECONDS = 0.012  # GUI time spent applying changes before the event loop gets a turn
 SLICE_ROWS = 250  # rows applied at once; bigger batches are split
+SETTLE_AFTER_LIST_MS = 500
 AGING_REFRESH_MS = 15_000  # "Up 3 minutes" and "2 hours ago" are redrawn this often, without a request
+
+
+def settle_long_lived_objects() -> None:
+    """Move what exists now (thousands of listed rows) out of the garbage collector's generations.
+
+    A full collection walks every tracked object and runs on whichever thread happens to
+    allocate, the GUI thread included; with the rows frozen it walks only what came later.
+    Unfreezing first and collecting once lets garbage from an earlier connection go.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 class _Bridge(QObject):
@@ -66,6 +80,11 @@ class EngineModels(QObject):
         self._tracker: LiveTracker | None = None
         self._bridge: _Bridge | None = None
         self._queue: deque[tuple[str, Kind, list]] = deque()  # type: ignore[type-arg]
+        self._listed_since_freeze = False
+        self._settle_timer = QTimer(self)
+        self._settle_timer.setSingleShot(True)
+        self._settle_timer.setInterval(SETTLE_AFTER_LIST_MS)
+        self._settle_timer.timeout.connect(settle_long_lived_objects)
         self._drain_timer = QTimer(self)
         self._drain_timer.setSingleShot(True)
         self._drain_timer.setInterval(0)
@@ -131,9 +150,13 @@ class EngineModels(QObject):
         while self._queue and time.perf_counter() < deadline:
             what, kind, payload = self._queue.popleft()
             self._apply(what, kind, payload)
+            self._listed_since_freeze |= what == "listed"
         self.applied.emit()
         if self._queue:
             self._drain_timer.start()
+        elif self._listed_since_freeze:
+            self._listed_since_freeze = False
+            self._settle_timer.start()  # once the rows are painted
 
     def _apply(self, what: str, kind: Kind, payload: list) -> None:  # type: ignore[type-arg]
         model = self.models[kind]

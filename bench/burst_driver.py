@@ -1,8 +1,9 @@
-"""Start or stop many containers at once, from a pool of threads: the burst for bench_burst_stall.
+"""Start, stop or rename many containers at once, from a pool of threads: the burst for bench_burst_stall.
 
 Runs as its own process (so that its work does not hold the benchmark's GIL) or in-process via
 ``run_burst``. Container ids come in a file or on stdin, one a line; the result is one JSON line on stdout
 with time.monotonic() marks, which are comparable across processes on Linux (CLOCK_MONOTONIC).
+For ``rename`` each line is "id new-name".
 
     python bench/burst_driver.py start --host unix:///tmp/eris-pe/docker.sock --ids-file ids.txt
 """
@@ -22,7 +23,7 @@ WORKERS = 8
 
 
 def run_burst(host: str, action: str, ids: Sequence[str], workers: int = WORKERS) -> dict[str, Any]:
-    """Start (or stop with no grace period) every container in ``ids``; return timings and failures."""
+    """Start, stop (no grace period) or rename ("id new-name") every container in ``ids``; timings, failures."""
     import docker
 
     local = threading.local()
@@ -39,10 +40,13 @@ def run_burst(host: str, action: str, ids: Sequence[str], workers: int = WORKERS
                 clients.append(api)
         return api
 
-    def one(key: str) -> None:
+    def one(line: str) -> None:
+        key, _, new_name = line.partition(" ")
         try:
             if action == "start":
                 client().start(key)
+            elif action == "rename":
+                client().rename(key, new_name)
             else:
                 client().stop(key, timeout=0)
         except Exception as error:  # noqa: BLE001 - reported, the burst goes on
@@ -66,7 +70,7 @@ def run_burst(host: str, action: str, ids: Sequence[str], workers: int = WORKERS
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("action", choices=("start", "stop"))
+    parser.add_argument("action", choices=("start", "stop", "rename"))
     parser.add_argument("--host", required=True, help="the engine, e.g. unix:///tmp/eris-pe/docker.sock")
     parser.add_argument("--workers", type=int, default=WORKERS)
     parser.add_argument("--ids-file", help="container ids, one a line (default: stdin)")

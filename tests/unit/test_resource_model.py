@@ -15,6 +15,17 @@ def _row(key: str, name: str = "") -> NetworkRow:
     return NetworkRow(key=key, name=name or key, driver="null", scope="local", internal=False)
 
 
+def _change(model: ResourceModel, expected: dict[str, NetworkRow], what: str, rows: list[NetworkRow]) -> None:
+    """Upsert or remove ``rows`` in the model and in the plain dict that says what it should hold."""
+    if what == "upsert":
+        model.upsert(rows)
+        expected.update({row.key: row for row in rows})
+    else:
+        model.remove([row.key for row in rows])
+        for row in rows:
+            expected.pop(row.key, None)
+
+
 def test_runs_of_positions() -> None:
     assert _ranges([5, 1, 2, 3, 9, 10]) == [(1, 3), (5, 5), (9, 10)]
     assert _ranges([]) == []
@@ -52,13 +63,8 @@ def test_any_sequence_of_changes_matches_a_plain_dict(steps: list[tuple[str, lis
     expected: dict[str, NetworkRow] = {}
     for number, (what, keys) in enumerate(steps):
         rows = [_row(key, f"{key}{number}") for key in keys]
-        if what == "upsert":
-            model.upsert(rows)
-            expected.update({row.key: row for row in rows})
-        elif what == "remove":
-            model.remove(keys)
-            for key in keys:
-                expected.pop(key, None)
+        if what in ("upsert", "remove"):
+            _change(model, expected, what, rows)
         else:
             model.replace_all(rows)
             expected = {row.key: row for row in rows}
@@ -143,14 +149,8 @@ def test_a_sorted_model_stays_sorted_through_any_changes(steps: list[tuple[str, 
     model.sort(0, order)
     expected: dict[str, NetworkRow] = {}
     for number, (what, keys) in enumerate(steps):
-        if what == "upsert":
-            rows = [_row(key, f"{(number * 7 + ord(key)) % 5}") for key in keys]
-            model.upsert(rows)
-            expected.update({row.key: row for row in rows})
-        elif what == "remove":
-            model.remove(keys)
-            for key in keys:
-                expected.pop(key, None)
+        if what in ("upsert", "remove"):
+            _change(model, expected, what, [_row(key, f"{(number * 7 + ord(key)) % 5}") for key in keys])
         else:
             descending = not descending
             order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder

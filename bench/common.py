@@ -164,10 +164,16 @@ def spin_until(
         return time.monotonic()
     loop = QEventLoop()
     seen: list[float] = []
+    failures: list[BaseException] = []
 
     def check(*_: object) -> None:
-        if not seen and predicate():
-            seen.append(time.monotonic())
+        # An exception must end the wait: raised inside a Qt slot it would only be printed, at every poll.
+        try:
+            if not seen and not failures and predicate():
+                seen.append(time.monotonic())
+                loop.quit()
+        except Exception as error:  # noqa: BLE001 - re-raised below, outside the event loop
+            failures.append(error)
             loop.quit()
 
     poll = QTimer()
@@ -190,6 +196,8 @@ def spin_until(
         deadline.stop()
         for signal in connected:
             signal.disconnect(check)
+    if failures:
+        raise failures[0]
     if not seen:
         raise SetupError(f"timed out after {timeout:.0f} s waiting for {what}")
     return seen[0]

@@ -30,7 +30,8 @@ WATCHED_TYPES = tuple(kind.value for kind in Kind)
 
 # The state a container must show once an event has taken effect. The engine announces
 # some events before its list endpoint reflects them (a "die" can still list as running),
-# so the tracker checks again shortly when the listed state does not match yet.
+# so the tracker checks again shortly when the listed state (or, after a rename, the
+# listed name) does not match yet.
 _SETTLED_STATES: dict[str, frozenset[str]] = {
     "start": frozenset({"running", "exited", "dead"}),  # a container may start and exit at once
     "unpause": frozenset({"running", "exited", "dead"}),
@@ -38,6 +39,17 @@ _SETTLED_STATES: dict[str, frozenset[str]] = {
     "die": frozenset({"exited", "dead", "restarting"}),
     "stop": frozenset({"exited", "dead", "restarting"}),
 }
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What a container's listed row must show once its last event has taken effect."""
+
+    states: frozenset[str] | None = None  # one of these states
+    name: str | None = None  # this name (after a rename)
+
+    def met_by(self, state: str, name: str) -> bool:
+        return (self.states is None or state in self.states) and (self.name is None or name == self.name)
 
 
 class Effect(str, Enum):
@@ -65,10 +77,14 @@ class EngineEvent:
 
 
     @property
-    def settled_states(self) -> frozenset[str] | None:
+    def expectation(self) -> Expectation | None:
+        """What the container's row must show once the list has caught up with this event."""
         if self.kind is not Kind.CONTAINER:
             return None
-        return _SETTLED_STATES.get(self.action)
+        if self.action == "rename" and self.attributes.get("name"):
+            return Expectation(name=self.attributes["name"].lstrip("/"))
+        states = _SETTLED_STATES.get(self.action)
+        return Expectation(states=states) if states is not None else None
 
 
 def parse_event(raw: dict[str, Any]) -> EngineEvent | None:

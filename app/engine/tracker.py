@@ -20,7 +20,7 @@ import docker
 from app.engine import listing
 from app.engine.connection import Endpoint, EngineInfo, engine_info, open_client
 from app.engine.errors import EngineError, translate
-from app.engine.events import WATCHED_TYPES, Effect, EngineEvent, parse_event
+from app.engine.events import WATCHED_TYPES, Effect, EngineEvent, Expectation, parse_event
 from app.engine.rows import ImageRow, Kind, Row
 from app.engine.shared_sizes import SharedSizes
 
@@ -63,18 +63,18 @@ class _Pending:
     """Work collected from a burst of events: the last effect per object wins."""
 
     effects: dict[tuple[Kind, str], Effect]
-    settled: dict[str, frozenset[str]]  # container key → states its last event leads to
+    settled: dict[str, Expectation]  # container key → what its last event leads to
 
     def add(self, event: EngineEvent) -> None:
         if event.effect is None:
             return
         self.effects[(event.kind, event.actor_id)] = event.effect
         if event.kind is Kind.CONTAINER:
-            states = event.settled_states
-            if states is None:
+            expectation = event.expectation
+            if expectation is None:
                 self.settled.pop(event.actor_id, None)
             else:
-                self.settled[event.actor_id] = states
+                self.settled[event.actor_id] = expectation
 
     def keys(self, kind: Kind, effect: Effect) -> list[str]:
         return [key for (k, key), e in self.effects.items() if k is kind and e is effect]
@@ -218,7 +218,7 @@ class LiveTracker:
     # -- applying events
 
     def _apply_events(self, api: docker.APIClient, reader: threading.Thread) -> None:
-        rechecks: dict[str, tuple[float, frozenset[str], int]] = {}  # key → (due, settled states, tries)
+        rechecks: dict[str, tuple[float, Expectation, int]] = {}  # key → (due, expectation, tries)
         while not self._stopping.is_set():
             dues = [due for due, _, _ in rechecks.values()]
             timeout = max(0.0, min(dues) - time.monotonic()) if dues else None
@@ -228,12 +228,12 @@ class LiveTracker:
             except queue.Empty:
                 batch, stream_over = _Pending({}, {}), False
             now = time.monotonic()
-            for key, (due, states, _tries) in list(rechecks.items()):
+            for key, (due, expected, _tries) in list(rechecks.items()):
                 if key in batch.settled or (Kind.CONTAINER, key) in batch.effects:
                     del rechecks[key]  # a newer event decides what to expect
                 elif due <= now:
                     batch.effects[(Kind.CONTAINER, key)] = Effect.REFRESH
-                    batch.settled[key] = states
+                    batch.settled[key] = expected
             if batch.effects:
                 unsettled = self._apply(api, batch)
                 for key in unsettled:
@@ -287,7 +287,8 @@ class LiveTracker:
         rows = listing.list_containers(api, wanted) if wanted else []
         found = {row.key for row in rows}
         self._emit(Kind.CONTAINER, list(rows), removed + [key for key in wanted if key not in found])
-        return {row.key for row in rows if row.key in batch.settled and row.state not in batch.settled[row.key]}
+        return {row.key for row in rows
+                if row.key in batch.settled and not batch.settled[row.key].met_by(row.state, row.name)}
 
     def _apply_images(self, api: docker.APIClient, batch: _Pending) -> None:
         removed = batch.keys(Kind.IMAGE, Effect.REMOVE)

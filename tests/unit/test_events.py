@@ -36,3 +36,14 @@ def test_old_style_events_still_parse() -> None:
     event = parse_event({"Type": "container", "status": "start", "id": "y" * 64, "time": 3})
     assert event is not None
     assert event.kind is Kind.CONTAINER and event.actor_id == "y" * 64 and event.time_nano == 3_000_000_000
+
+
+def test_what_a_row_must_show_once_the_list_caught_up() -> None:
+    rename = parse_event(_event("container", "rename"))
+    assert rename is not None and rename.expectation is not None
+    assert rename.expectation.met_by("exited", "web") and not rename.expectation.met_by("exited", "old-name")
+    stop = parse_event(_event("container", "die"))
+    assert stop is not None and stop.expectation is not None
+    assert stop.expectation.met_by("exited", "anything") and not stop.expectation.met_by("running", "web")
+    assert parse_event(_event("container", "create")).expectation is None  # type: ignore[union-attr]
+    assert parse_event(_event("image", "tag")).expectation is None  # type: ignore[union-attr]

@@ -158,3 +158,4 @@ def test_a_sorted_model_stays_sorted_through_any_changes(steps: list[tuple[str, 
         want = sorted(expected.values(), key=lambda row: (row.name, row.key), reverse=descending)
         assert [model.index(i, 0).data(KEY_ROLE) for i in range(model.rowCount())] == [row.key for row in want]
         assert all(model.index_of(key).data(KEY_ROLE) == key for key in expected)
+        assert all(model.row_by_key(key) == row for key, row in expected.items())

@@ -101,7 +101,12 @@ def bench_names(engine: common.private_engine.PrivateEngine, ids: list[str]) -> 
     out = common.docker(engine, "ps", "-a", "--no-trunc", "--filter", f"label={common.BENCH_LABEL}",
                         "--format", "{{.ID}} {{.Names}}")
     found = dict(line.split(" ", 1) for line in out.splitlines() if " " in line)
-    return {key: found[key].removesuffix(RENAMED) for key in ids}
+    return {key: found[key] for key in ids}
+
+
+def renamed(name: str) -> str:
+    """The other name of a bench container: with the suffix added, or taken off (a run stopped halfway)."""
+    return name.removesuffix(RENAMED) if name.endswith(RENAMED) else name + RENAMED
 
 
 BurstPlan = tuple[str, str, list[str], Callable[[Any], bool]]
@@ -112,8 +117,8 @@ def bursts(events: str, ids: list[str], names: dict[str, str]) -> list[BurstPlan
     if events == "state":
         return [("start", "start", ids, lambda row: row.state == "running"),
                 ("stop", "stop", ids, lambda row: row.state in ("exited", "dead"))]
-    return [("rename", "rename", [f"{key} {names[key]}{RENAMED}" for key in ids],
-             lambda row: row.name == names[row.key] + RENAMED),
+    return [("rename", "rename", [f"{key} {renamed(names[key])}" for key in ids],
+             lambda row: row.name == renamed(names[row.key])),
             ("rename back", "rename", [f"{key} {names[key]}" for key in ids], lambda row: row.name == names[row.key])]
 
 

@@ -21,6 +21,13 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 3
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_SERVED_ROLES = frozenset({_DISPLAY, _DECORATION, _TOOLTIP, _ALIGNMENT, int(SORT_ROLE), int(ROW_ROLE), int(KEY_ROLE)})
+_RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
 
 @dataclass(frozen=True)
 class Column:
@@ -72,11 +79,15 @@ class ResourceModel(QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows) or index.column() >= len(self._columns):
+        # A view asks for a dozen roles per painted cell; most are never served, so they cost one lookup.
+        if role not in _SERVED_ROLES or not index.isValid():
             return None
-        row = self._rows[index.row()]
-        column = self._columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        row_number, column_number = index.row(), index.column()
+        if row_number >= len(self._rows) or column_number >= len(self._columns):
+            return None
+        row = self._rows[row_number]
+        column = self._columns[column_number]
+        if role == _DISPLAY:
             return column.display(row)
         if role == SORT_ROLE:
             return column.sort_key(row) if column.sort_key else column.display(row)
@@ -84,13 +95,11 @@ class ResourceModel(QAbstractTableModel):
             return row
         if role == KEY_ROLE:
             return row.key
-        if role == Qt.ItemDataRole.DecorationRole and column.decoration is not None:
-            return column.decoration(row)
-        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
-            return column.tooltip(row)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        if role == _DECORATION:
+            return column.decoration(row) if column.decoration is not None else None
+        if role == _TOOLTIP:
+            return column.tooltip(row) if column.tooltip is not None else None
+        return _RIGHT_ALIGNED if column.align_right else None  # the alignment role
 
     def rows(self) -> list[Row]:
         return list(self._rows)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -53,13 +54,16 @@ class Phase:
 class Burst:
     """One burst, in a subprocess or a thread, that the GUI thread can poll without blocking."""
 
-    def __init__(self, engine: common.private_engine.PrivateEngine, action: str, ids_file: Path, mode: str) -> None:
+    def __init__(self, engine: common.private_engine.PrivateEngine, action: str, ids_file: Path, mode: str,
+                 cpus: str = "") -> None:
         self.result: dict[str, Any] | None = None
         self._process: subprocess.Popen[str] | None = None
         self._thread: threading.Thread | None = None
         if mode == "process":
+            pinned = ["taskset", "-c", cpus] if cpus else []
             self._process = subprocess.Popen(
-                [sys.executable, str(DRIVER), action, "--host", engine.docker_host, "--ids-file", str(ids_file)],
+                [*pinned, sys.executable, str(DRIVER), action, "--host", engine.docker_host, "--ids-file",
+                 str(ids_file)],
                 stdout=subprocess.PIPE, text=True, env=common.cli_env(engine),
             )
         else:
@@ -124,7 +128,7 @@ def bursts(events: str, ids: list[str], names: dict[str, str]) -> list[BurstPlan
 
 def run_phase(window: Any, engine: common.private_engine.PrivateEngine, action: str,
               shows: Callable[[Any], bool], ids_file: Path, keys: set[str], mode: str,
-              heartbeat: common.Heartbeat) -> tuple[Phase, float, float]:
+              heartbeat: common.Heartbeat, cpus: str = "") -> tuple[Phase, float, float]:
     """Run one burst; ``shows(row)`` tells whether a container's row shows what the burst did to it."""
     from app.engine.rows import ContainerRow, Kind
 
@@ -152,7 +156,7 @@ def run_phase(window: Any, engine: common.private_engine.PrivateEngine, action: 
         return False
 
     began = time.monotonic()
-    burst = Burst(engine, action, ids_file, mode)
+    burst = Burst(engine, action, ids_file, mode, cpus)
     shown = common.spin_until(lambda: done(burst), PHASE_TIMEOUT, f"every bench container to show the {action}",
                               poll_ms=50)
     assert burst.result is not None
@@ -171,17 +175,21 @@ def run_phase(window: Any, engine: common.private_engine.PrivateEngine, action: 
     return phase, began, shown
 
 
-def report_worst_gaps(heartbeat: common.Heartbeat, probe: common.HeartbeatProbe, requests: common.RequestLog,
-                      sampler: common.StallSampler | None, collections: common.GcWatch,
+def report_worst_gaps(heartbeat: common.Heartbeat, windows: list[tuple[float, float]], probe: common.HeartbeatProbe,
+                      requests: common.RequestLog, sampler: common.StallSampler | None, collections: common.GcWatch,
                       count: int = WORST_GAPS) -> None:
-    """The longest gaps, and those where the GUI thread itself worked longest: CPU, the bare probe, requests."""
+    """Within the bursts, the longest gaps and those where the GUI thread itself worked longest.
+
+    Gaps between the bursts are left out: the benchmark's own bookkeeping runs there.
+    """
+    inside = [tick for tick in heartbeat.ticks if any(start <= tick.at <= end for start, end in windows)]
     orders = (
         ("longest gaps of the GUI thread", lambda tick: -tick.stall),
         ("gaps in which the GUI thread used the most CPU (its own work)", lambda tick: -min(tick.stall, tick.gui_cpu)),
     )
     for title, order in orders:
         common.say(f"the {count} {title}:")
-        for tick in sorted(heartbeat.ticks, key=order)[:count]:
+        for tick in sorted(inside, key=order)[:count]:
             start = tick.at - tick.stall - heartbeat.interval
             answered = common.describe_requests(requests.answered_between(start, tick.at))
             common.say(f"  {common.seconds(tick.stall)}: GUI thread CPU {tick.gui_cpu * 1000:.1f} ms, app CPU "
@@ -203,9 +211,18 @@ def main() -> common.Result:
                              "events that cost the engine and the kernel almost nothing")
     parser.add_argument("--engine-nice", type=int, default=0, metavar="N",
                         help="run the engine's processes at nice N during the bursts (default 0: as they are)")
+    parser.add_argument("--engine-cpus", default="", metavar="LIST",
+                        help="run the engine's processes and the burst driver on these cores only, and this "
+                             "process and the bare Qt probe on the others, e.g. 1 (default: everything anywhere)")
     parser.add_argument("--sample", action="store_true",
                         help="sample the GUI thread's stack during stalls and show where it was (costs a little)")
     args = parser.parse_args()
+    engine_cpus = engine_priority.parse_cpus(args.engine_cpus)
+    if engine_cpus and not os.sched_getaffinity(0) - engine_cpus:
+        parser.error(f"--engine-cpus {args.engine_cpus} leaves no core for the app")
+    if engine_cpus:
+        # Before any thread or child exists, so that all of them inherit the desktop's cores.
+        os.sched_setaffinity(0, os.sched_getaffinity(0) - engine_cpus)
 
     from app.engine.rows import Kind
     from app.ui.main_window import MainWindow
@@ -243,11 +260,14 @@ def main() -> common.Result:
                    f"p99 {common.seconds(baseline.p99)} over {baseline.ticks} ticks")
         for label, action, lines, shows in bursts(args.events, ids, names):
             ids_file.write_text("\n".join(lines) + "\n")
-            with engine_priority.engine_niced(engine.root, args.engine_nice) as threads:
+            with engine_priority.engine_niced(engine.root, args.engine_nice) as threads, \
+                    engine_priority.engine_pinned(engine.root, engine_cpus) as pinned:
                 if threads:
                     common.say(f"{action}: {threads} engine threads at nice {args.engine_nice}")
+                if pinned:
+                    common.say(f"{action}: {pinned} engine threads on cores {args.engine_cpus} only")
                 phase, began, shown = run_phase(window, engine, action, shows, ids_file, set(ids), args.driver,
-                                                heartbeat)
+                                                heartbeat, args.engine_cpus)
             phase.action = label
             phases.append(phase)
             windows.append((began, shown))
@@ -276,7 +296,7 @@ def main() -> common.Result:
         common.say(f"{phase.action}: bare Qt process meanwhile: longest stall {common.seconds(phase.probe_max_s)}, "
                    f"{phase.probe_over} ticks over {TARGET * 1000:.0f} ms")
         common.say(f"{phase.action}: the app's requests: {common.describe_requests(requests.between(began, shown))}")
-    report_worst_gaps(heartbeat, probe, requests, sampler, collections)
+    report_worst_gaps(heartbeat, windows, probe, requests, sampler, collections)
     common.say(f"garbage collections during the bursts: {collections.summary()}")
 
     worst = max(phase.stalls.max_stall for phase in phases)
@@ -291,12 +311,13 @@ def main() -> common.Result:
         f"the app's own work counted); view caught up {common.seconds(first.catch_up_s)} / "
         f"{common.seconds(second.catch_up_s)} after the engine ({len(ids)} containers, {args.events} events, "
         f"{args.driver} driver"
-        f"{f', engine at nice {args.engine_nice}' if args.engine_nice else ''})"
+        f"{f', engine at nice {args.engine_nice}' if args.engine_nice else ''}"
+        f"{f', engine and driver on cores {args.engine_cpus}' if args.engine_cpus else ''})"
     )
     figures = {
         "max_stall_s": worst, "baseline_stall_s": baseline.max_stall, "probe_max_stall_s": machine,
         "max_app_busy_s": busy, "driver": args.driver, "count": len(ids), "events": args.events,
-        "engine_nice": args.engine_nice,
+        "engine_nice": args.engine_nice, "engine_cpus": args.engine_cpus,
         "phases": [{**phase.__dict__, "stalls": phase.stalls.__dict__} for phase in phases],
     }
     return common.Result("burst_stall", summary, worst <= TARGET, figures)

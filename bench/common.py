@@ -7,6 +7,7 @@ same run. A final machine-readable line ``RESULT {json}`` lets ``run_all.py`` bu
 
 from __future__ import annotations
 
+import bisect
 import gc
 import json
 import os
@@ -16,6 +17,7 @@ import sys
 import tempfile
 import threading
 import time
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -236,6 +238,9 @@ class Heartbeat:
     Each tick also records the CPU time used since the previous one, by the GUI thread and by the
     whole process: a long gap with little CPU means the process was starved (the machine was busy
     or another thread held the GIL in C code), not that the GUI thread was working.
+    The ticks are kept in float arrays, not objects: a 30-minute burst makes 300,000 of them, and
+    as objects they would make the measured process's full garbage collections slower (a 100 ms
+    collection on any thread holds the GUI thread too).
     """
 
     def __init__(self, interval_ms: int = 5) -> None:
@@ -246,7 +251,7 @@ class Heartbeat:
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self._tick)
-        self.ticks: list[Tick] = []
+        self._columns = _TickColumns()
         self._last = (0.0, 0.0, 0.0)
 
     def start(self) -> None:
@@ -257,30 +262,69 @@ class Heartbeat:
         self._timer.stop()
 
     def reset(self) -> None:
-        self.ticks = []
+        self._columns = _TickColumns()
         self._last = (time.monotonic(), time.thread_time(), time.process_time())
 
     def _tick(self) -> None:
         now = (time.monotonic(), time.thread_time(), time.process_time())
         last = self._last
-        self.ticks.append(Tick(now[0], max(0.0, now[0] - last[0] - self.interval), now[1] - last[1], now[2] - last[2]))
+        self._columns.add(now[0], max(0.0, now[0] - last[0] - self.interval), now[1] - last[1], now[2] - last[2])
         self._last = now
 
     @property
+    def ticks(self) -> list[Tick]:
+        """Every tick as an object (made on each call: for reports after the measurement)."""
+        return self._columns.between(0.0, float("inf"))
+
+    @property
+    def last_at(self) -> float:
+        """When the latest tick came (0.0 before the first)."""
+        return self._columns.at[-1] if self._columns.at else 0.0
+
+    @property
     def max_stall(self) -> float:
-        return max((tick.stall for tick in self.ticks), default=0.0)
+        return max(self._columns.stall, default=0.0)
 
     def stats(self, target: float, start: float = 0.0, end: float = float("inf")) -> StallStats:
-        ticks = [tick for tick in self.ticks if start <= tick.at <= end]
-        stalls = sorted(tick.stall for tick in ticks)
+        first, last = self._columns.span(start, end)
+        columns = self._columns
+        stalls = sorted(columns.stall[first:last])
+        gui_busy = map(min, columns.stall[first:last], columns.gui_cpu[first:last])
+        process_busy = map(min, columns.stall[first:last], columns.process_cpu[first:last])
         return StallStats(
-            ticks=len(ticks),
+            ticks=len(stalls),
             max_stall=stalls[-1] if stalls else 0.0,
             p99=stalls[min(len(stalls) - 1, int(0.99 * len(stalls)))] if stalls else 0.0,
-            over_target=sum(1 for stall in stalls if stall > target),
-            max_gui_busy=max((min(t.stall, t.gui_cpu) for t in ticks), default=0.0),
-            max_process_busy=max((min(t.stall, t.process_cpu) for t in ticks), default=0.0),
+            over_target=len(stalls) - bisect.bisect_right(stalls, target),
+            max_gui_busy=max(gui_busy, default=0.0),
+            max_process_busy=max(process_busy, default=0.0),
         )
+
+
+class _TickColumns:
+    """The heartbeat's ticks as four float arrays, in time order."""
+
+    def __init__(self) -> None:
+        self.at = array("d")
+        self.stall = array("d")
+        self.gui_cpu = array("d")
+        self.process_cpu = array("d")
+
+    def add(self, at: float, stall: float, gui_cpu: float, process_cpu: float) -> None:
+        self.at.append(at)
+        self.stall.append(stall)
+        self.gui_cpu.append(gui_cpu)
+        self.process_cpu.append(process_cpu)
+
+    def span(self, start: float, end: float) -> tuple[int, int]:
+        """The slice of ticks with start <= at <= end."""
+        return bisect.bisect_left(self.at, start), bisect.bisect_right(self.at, end)
+
+    def between(self, start: float, end: float) -> list[Tick]:
+        first, last = self.span(start, end)
+        return [Tick(*values) for values in zip(self.at[first:last], self.stall[first:last],
+                                                 self.gui_cpu[first:last], self.process_cpu[first:last],
+                                                 strict=True)]
 
 
 class StallSampler:
@@ -311,8 +355,7 @@ class StallSampler:
     def _run(self) -> None:
         app_root = str(ROOT / "app") + os.sep
         while not self._stop.wait(self._every):
-            ticks = self._heartbeat.ticks
-            last = ticks[-1].at if ticks else 0.0
+            last = self._heartbeat.last_at
             now = time.monotonic()
             if not last or now - last < self._late:
                 continue

@@ -1,10 +1,13 @@
-"""Run the private engine's processes at a lower CPU priority for a while (a bench option).
+"""Run the private engine's processes at a lower CPU priority, or on some cores only (bench options).
 
 On a two-core machine, starting containers keeps both cores busy in dockerd, containerd, the
 shims and the kernel; any other process then waits its turn, the app's GUI thread and a bare Qt
-process alike. Renicing the engine shows what the app does when the scheduler lets it run.
-Nice values are per thread on Linux, so every thread of every engine process is set; threads and
-processes the engine starts later inherit the value from the thread that starts them.
+process alike. Renicing the engine shows what the app does when the scheduler lets it run; on a
+kernel without preemption that is not enough (a thread inside a long system call keeps its core),
+so the engine can also be confined to some cores, the way Docker Desktop keeps it inside a VM
+with CPUs of its own. Nice values and CPU affinity are per thread on Linux, so every thread of
+every engine process is set; threads and processes the engine starts later inherit both from the
+thread that starts them.
 """
 
 from __future__ import annotations
@@ -49,6 +52,27 @@ def _set_nice(pids: list[int], value: int) -> int:
     return threads
 
 
+def _set_affinity(pids: list[int], cpus: set[int]) -> int:
+    threads = 0
+    for pid in pids:
+        for task in Path(f"/proc/{pid}/task").glob("*"):
+            try:
+                os.sched_setaffinity(int(task.name), cpus)
+                threads += 1
+            except OSError:
+                continue  # the thread ended meanwhile
+    return threads
+
+
+def parse_cpus(text: str) -> set[int]:
+    """"1" or "1,3" or "2-3" as a set of core numbers; empty text is no restriction (an empty set)."""
+    cpus: set[int] = set()
+    for part in filter(None, (piece.strip() for piece in text.split(","))):
+        first, _, last = part.partition("-")
+        cpus.update(range(int(first), int(last or first) + 1))
+    return cpus
+
+
 def engine_pids(root: Path) -> list[int]:
     pids = []
     for name in ("pid", "containerd.pid"):
@@ -71,3 +95,17 @@ def engine_niced(root: Path, value: int) -> Iterator[int]:
         yield threads
     finally:
         _set_nice(process_tree(engine_pids(root)), 0)
+
+
+@contextmanager
+def engine_pinned(root: Path, cpus: set[int], also: list[int] | None = None) -> Iterator[int]:
+    """Within the block the engine's processes (and the processes in ``also``) run on ``cpus`` only."""
+    if not cpus:
+        yield 0
+        return
+    everyone = set(range(os.cpu_count() or 1))
+    threads = _set_affinity(process_tree(engine_pids(root) + (also or [])), cpus)
+    try:
+        yield threads
+    finally:
+        _set_affinity(process_tree(engine_pids(root)), everyone)

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import docker
 from docker.tls import TLSConfig
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection
 
 from app.engine.errors import translate
 
 DEFAULT_TIMEOUT = 10.0
+KEEPALIVE_IDLE, KEEPALIVE_INTERVAL, KEEPALIVE_PROBES = 10, 5, 3
 
 
 @dataclass(frozen=True)
@@ -68,14 +72,39 @@ def default_socket_url() -> str:
     return "unix:///var/run/docker.sock"
 
 
+def keepalive_options() -> list[tuple[int, int, int]]:
+    """TCP keepalive that notices a dead peer in about 25 s, where the platform lets us say so.
+
+    The event stream waits without a read timeout (an idle engine sends nothing); without
+    keepalive a VM that is switched off or leaves the network would never show as lost.
+    """
+    options = [*HTTPConnection.default_socket_options, (socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)]
+    idle = getattr(socket, "TCP_KEEPIDLE", None) or getattr(socket, "TCP_KEEPALIVE", None)  # the latter: macOS
+    for name, value in ((idle, KEEPALIVE_IDLE), (getattr(socket, "TCP_KEEPINTVL", None), KEEPALIVE_INTERVAL),
+                        (getattr(socket, "TCP_KEEPCNT", None), KEEPALIVE_PROBES)):
+        if name is not None:
+            options.append((socket.IPPROTO_TCP, name, value))
+    return options
+
+
 class EngineAPIClient(docker.APIClient):
-    """An APIClient that ignores requests' environment settings.
+    """An APIClient that ignores requests' environment settings and keeps TCP connections checked.
 
     requests lets ``REQUESTS_CA_BUNDLE`` replace the CA given by a TLS config
     (docker-py issue 2433), so a corporate desktop that sets it could never
     verify its engine. Proxies from the environment must not apply to a local
     engine either. Session.__init__ assigns trust_env, hence the inert setter.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for prefix in ("http://", "https://"):
+            adapter = self.adapters.get(prefix)
+            if isinstance(adapter, HTTPAdapter):
+                adapter.poolmanager.clear()  # the version request's connection, made without keepalive
+                adapter.init_poolmanager(adapter._pool_connections, adapter._pool_maxsize,  # type: ignore[attr-defined]
+                                         block=adapter._pool_block,  # type: ignore[attr-defined]
+                                         socket_options=keepalive_options())
 
     @property  # type: ignore[override]
     def trust_env(self) -> bool:

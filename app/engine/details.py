@@ -13,6 +13,8 @@ import docker
 from app.engine.errors import translate
 from app.engine.rows import Kind
 
+MAX_LINE_BYTES = 64 * 1024  # a longer "line" (output without newlines) is shown in pieces of this size
+
 
 def inspect(api: docker.APIClient, kind: Kind, key: str) -> dict[str, Any]:
     calls = {
@@ -73,6 +75,10 @@ class LogStream:
             )
         except Exception as error:
             raise translate(error, "Could not read the container's log", self._api.base_url) from error
+        if self._closed.is_set():  # close() came while the request was on its way
+            with contextlib.suppress(Exception):
+                self._stream.close()
+            return
         partial = b""
         try:
             for chunk in self._stream:
@@ -82,6 +88,9 @@ class LogStream:
                 *complete, partial = partial.split(b"\n")
                 for line in complete:
                     yield line.decode("utf-8", "replace")
+                if len(partial) > MAX_LINE_BYTES:  # output without newlines must not grow without bound
+                    yield partial.decode("utf-8", "replace")
+                    partial = b""
             if partial:
                 yield partial.decode("utf-8", "replace")
         except Exception as error:

@@ -20,6 +20,7 @@ from app.engine.rows import ImageRow
 log = logging.getLogger(__name__)
 
 SETTLE_SECONDS = 1.0  # let a burst of image events settle before asking again
+RETRY_SECONDS = 5.0  # system df is the engine's slowest answer: give a busy engine room
 
 
 class SharedSizes:
@@ -73,11 +74,15 @@ class SharedSizes:
                 self._wanted.clear()
                 if self._over.is_set():
                     return
-                if api is None:
-                    api = self._open_api()
-                self._refresh(api)
-        except Exception:
-            log.debug("shared image sizes failed", exc_info=True)
+                try:
+                    if api is None:
+                        api = self._open_api()
+                    self._refresh(api)
+                except Exception:  # a busy engine timed out: ask again later, not never
+                    log.info("reading shared image sizes failed; trying again", exc_info=True)
+                    self._wanted.set()
+                    if self._over.wait(RETRY_SECONDS):
+                        return
         finally:
             if api is not None:
                 api.close()

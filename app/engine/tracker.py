@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0)
 RECHECK_DELAYS = (0.03, 0.06, 0.12, 0.25, 0.5, 1.0)  # waiting for a listed state to catch up with its event
+# A request that failed (a busy engine timed out) is tried again, so no event is lost for the session.
+APPLY_RETRY_DELAYS = (0.5, 1.0, 2.0, 5.0)
 
 
 class Status(str, Enum):
@@ -78,6 +80,23 @@ class _Pending:
 
     def keys(self, kind: Kind, effect: Effect) -> list[str]:
         return [key for (k, key), e in self.effects.items() if k is kind and e is effect]
+
+    def take(self, other: _Pending, kind: Kind) -> None:
+        """Add ``other``'s work for one kind (work that failed, to be tried again)."""
+        for (k, key), effect in other.effects.items():
+            if k is kind:
+                self.effects[(k, key)] = effect
+                if kind is Kind.CONTAINER and key in other.settled:
+                    self.settled[key] = other.settled[key]
+
+    def add_older(self, older: _Pending) -> None:
+        """Add work from before this batch's events; for an object named in both, the newer event wins."""
+        for (kind, key), effect in older.effects.items():
+            if (kind, key) in self.effects:
+                continue
+            self.effects[(kind, key)] = effect
+            if kind is Kind.CONTAINER and key in older.settled:
+                self.settled[key] = older.settled[key]
 
 
 class LiveTracker:
@@ -219,8 +238,11 @@ class LiveTracker:
 
     def _apply_events(self, api: docker.APIClient, reader: threading.Thread) -> None:
         rechecks: dict[str, tuple[float, Expectation, int]] = {}  # key → (due, expectation, tries)
+        failed = _Pending({}, {})
+        failed_due: float | None = None
+        failures = 0
         while not self._stopping.is_set():
-            dues = [due for due, _, _ in rechecks.values()]
+            dues = [due for due, _, _ in rechecks.values()] + ([failed_due] if failed_due is not None else [])
             timeout = max(0.0, min(dues) - time.monotonic()) if dues else None
             try:
                 first: EngineEvent | None = self._work.get(timeout=timeout)
@@ -228,6 +250,9 @@ class LiveTracker:
             except queue.Empty:
                 batch, stream_over = _Pending({}, {}), False
             now = time.monotonic()
+            if failed_due is not None and failed_due <= now:
+                batch.add_older(failed)
+                failed, failed_due = _Pending({}, {}), None
             for key, (due, expected, _tries) in list(rechecks.items()):
                 if key in batch.settled or (Kind.CONTAINER, key) in batch.effects:
                     del rechecks[key]  # a newer event decides what to expect
@@ -235,7 +260,14 @@ class LiveTracker:
                     batch.effects[(Kind.CONTAINER, key)] = Effect.REFRESH
                     batch.settled[key] = expected
             if batch.effects:
-                unsettled = self._apply(api, batch)
+                unsettled, not_applied = self._apply(api, batch)
+                if not_applied.effects:
+                    not_applied.add_older(failed)
+                    failed = not_applied
+                    failed_due = time.monotonic() + APPLY_RETRY_DELAYS[min(failures, len(APPLY_RETRY_DELAYS) - 1)]
+                    failures += 1
+                elif failed_due is None:
+                    failures = 0
                 for key in unsettled:
                     tries = rechecks[key][2] + 1 if key in rechecks else 0
                     if tries < len(RECHECK_DELAYS):
@@ -263,17 +295,28 @@ class LiveTracker:
             except queue.Empty:
                 return pending, stream_over
 
-    def _apply(self, api: docker.APIClient, batch: _Pending) -> set[str]:
-        """Fetch and report what the batch names; return containers whose state has not caught up."""
-        try:
-            unsettled = self._apply_containers(api, batch)
-            self._apply_images(api, batch)
-            self._apply_volumes(api, batch)
-            self._apply_networks(api, batch)
-        except Exception:
-            log.debug("applying events failed", exc_info=True)
-            return set()
-        return unsettled
+    def _apply(self, api: docker.APIClient, batch: _Pending) -> tuple[set[str], _Pending]:
+        """Fetch and report what the batch names, kind by kind.
+
+        Returns the containers whose state has not caught up, and the work of the kinds whose
+        requests failed (one kind's failure does not hold back the others).
+        """
+        unsettled: set[str] = set()
+        failed = _Pending({}, {})
+        for kind, apply in (
+            (Kind.CONTAINER, self._apply_containers),
+            (Kind.IMAGE, self._apply_images),
+            (Kind.VOLUME, self._apply_volumes),
+            (Kind.NETWORK, self._apply_networks),
+        ):
+            if not any(k is kind for k, _key in batch.effects):
+                continue
+            try:
+                unsettled |= apply(api, batch)
+            except Exception:  # the tracker must outlive any engine failure
+                log.info("applying %s events failed; trying again soon", kind.value, exc_info=True)
+                failed.take(batch, kind)
+        return unsettled, failed
 
     def _emit(self, kind: Kind, changed: list[Row], removed: list[str]) -> None:
         if changed:
@@ -290,7 +333,7 @@ class LiveTracker:
         return {row.key for row in rows
                 if row.key in batch.settled and not batch.settled[row.key].met_by(row.state, row.name)}
 
-    def _apply_images(self, api: docker.APIClient, batch: _Pending) -> None:
+    def _apply_images(self, api: docker.APIClient, batch: _Pending) -> set[str]:
         removed = batch.keys(Kind.IMAGE, Effect.REMOVE)
         changed: list[Row] = []
         for reference in batch.keys(Kind.IMAGE, Effect.REFRESH):
@@ -303,8 +346,9 @@ class LiveTracker:
         if self._sizes is not None and removed:  # no image event, no new system df
             self._sizes.forget(removed)
         self._emit(Kind.IMAGE, changed, removed)
+        return set()
 
-    def _apply_volumes(self, api: docker.APIClient, batch: _Pending) -> None:
+    def _apply_volumes(self, api: docker.APIClient, batch: _Pending) -> set[str]:
         removed = batch.keys(Kind.VOLUME, Effect.REMOVE)
         changed: list[Row] = []
         for name in batch.keys(Kind.VOLUME, Effect.REFRESH):
@@ -314,10 +358,12 @@ class LiveTracker:
             else:
                 changed.append(row)
         self._emit(Kind.VOLUME, changed, removed)
+        return set()
 
-    def _apply_networks(self, api: docker.APIClient, batch: _Pending) -> None:
+    def _apply_networks(self, api: docker.APIClient, batch: _Pending) -> set[str]:
         removed = batch.keys(Kind.NETWORK, Effect.REMOVE)
         wanted = batch.keys(Kind.NETWORK, Effect.REFRESH)
         rows: list[Row] = list(listing.list_networks(api, wanted)) if wanted else []
         found = {row.key for row in rows}
         self._emit(Kind.NETWORK, rows, removed + [key for key in wanted if key not in found])
+        return set()

@@ -50,7 +50,8 @@ class LogFollower(QObject):
         stream = self._stream
         if stream is not None:
             stream.close()
-        self._thread.join(2.0)
+        # Not longer: a stream still being opened ends by itself, and nothing it reads reaches the view.
+        self._thread.join(0.2)
 
     def is_alive(self) -> bool:
         return self._thread.is_alive()

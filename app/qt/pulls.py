@@ -25,7 +25,7 @@ class PullsController(QObject):
 
     def switch_endpoint(self, endpoint: Endpoint) -> None:
         """Pulls belong to one engine: the old engine's are cancelled and leave the list."""
-        self.close()
+        self.close(wait=False)  # the window must not wait for an engine that may not answer
         self._bridge = PullsBridge()
         self._bridge.added.connect(self.model.add)
         self._bridge.changed.connect(self.model.change)
@@ -47,7 +47,7 @@ class PullsController(QObject):
         self.model.change(pull)
         self.finished.emit(pull)
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
         manager, bridge = self.manager, self._bridge
         self.manager = self._bridge = None
         if bridge is not None:
@@ -56,7 +56,7 @@ class PullsController(QObject):
         for pull in self.model.pulls():
             self.model.remove(pull)
         if manager is not None:
-            manager.close()
+            manager.close(timeout=10.0 if wait else 0.0)
 
 
 class ManagedImageFetcher:

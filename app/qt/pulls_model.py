@@ -7,9 +7,10 @@ the GUI thread, as row inserts, data changes and row removals.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
 
 from app import humanize
 from app.engine.pulls import LayerProgress, Pull, PullState
@@ -20,6 +21,8 @@ PULL_ROLE = Qt.ItemDataRole.UserRole + 10
 FRACTION_ROLE = Qt.ItemDataRole.UserRole + 11  # float 0..1, or None while no size is known
 COLUMNS = ("Image", "Phase", "Progress", "Bytes", "Rate", "Time left")
 PROGRESS_COLUMN = 2
+RATE_COLUMN, TIME_LEFT_COLUMN = 4, 5
+QUIET_SECONDS = 3.0  # no line from the engine for this long: the shown rate is no longer true
 _TOP = 0  # internal id of pull rows; a layer row's internal id is its pull's id
 _STATE_ICONS = {PullState.QUEUED: "created", PullState.RUNNING: "restarting", PullState.DONE: "running",
                 PullState.FAILED: "exited", PullState.CANCELLED: "removing"}
@@ -38,10 +41,22 @@ def _bytes(pull: Pull) -> str:
         return ""
     text = f"{humanize.size(progress.done_bytes)} of {humanize.size(progress.total_bytes)}"
     if progress.waiting_for_size:
-        text += f" ({progress.waiting_for_size} layers waiting for size)"
+        waiting = progress.waiting_for_size
+        text += f" ({waiting} {'layer' if waiting == 1 else 'layers'} waiting for size)"
     if progress.saved_bytes:
         text += f", {humanize.size(progress.saved_bytes)} already here"
     return text
+
+
+def _rate_and_time_left(pull: Pull, now: float) -> tuple[str, str]:
+    """A stream that went quiet says so, rather than keep showing the speed it last had."""
+    progress = pull.progress
+    if pull.state is not PullState.RUNNING:
+        return "", ""
+    quiet = now - progress.heard_at if progress.heard_at is not None else 0.0
+    if quiet >= QUIET_SECONDS:
+        return f"nothing for {int(quiet)} s", ""
+    return (f"{humanize.size(int(progress.rate))}/s" if progress.rate else ""), _eta(progress.eta)
 
 
 def _layer_fraction(layer: LayerProgress) -> float | None:
@@ -78,6 +93,10 @@ class PullsModel(QAbstractItemModel):
         super().__init__(parent)
         self._pulls: list[Pull] = []
         self._layer_counts: dict[int, int] = {}  # pull id → layer rows shown
+        # While a pull runs, its rate and time left are redrawn each second even when the engine is quiet.
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(1000)
+        self._ticker.timeout.connect(self._tick)
 
     # -- forwarding the manager's calls
 
@@ -110,6 +129,21 @@ class PullsModel(QAbstractItemModel):
         self.dataChanged.emit(self.index(row, 0), self.index(row, last))
         if layers:
             self.dataChanged.emit(self.index(0, 0, parent), self.index(layers - 1, last, parent))
+        self._keep_ticking()
+
+    def _keep_ticking(self) -> None:
+        running = any(pull.state is PullState.RUNNING for pull in self._pulls)
+        if running and not self._ticker.isActive():
+            self._ticker.start()
+        elif not running and self._ticker.isActive():
+            self._ticker.stop()
+
+    def _tick(self) -> None:
+        for row, pull in enumerate(self._pulls):
+            if pull.state is PullState.RUNNING:
+                self.dataChanged.emit(self.index(row, RATE_COLUMN), self.index(row, TIME_LEFT_COLUMN),
+                                      [Qt.ItemDataRole.DisplayRole])
+        self._keep_ticking()
 
     def remove(self, pull: Pull) -> None:
         row = self._row_of(pull)
@@ -119,6 +153,7 @@ class PullsModel(QAbstractItemModel):
         del self._pulls[row]
         self._layer_counts.pop(pull.id, None)
         self.endRemoveRows()
+        self._keep_ticking()
 
     def pulls(self) -> list[Pull]:
         return list(self._pulls)
@@ -181,18 +216,19 @@ class PullsModel(QAbstractItemModel):
         if role == PULL_ROLE:
             return pull
         if role == FRACTION_ROLE and column == PROGRESS_COLUMN:
-            return 1.0 if pull.state is PullState.DONE else pull.progress.fraction
+            if pull.state is PullState.DONE:
+                return 1.0
+            # An ended pull holds its bar still where it stopped: a busy bar would say it still works.
+            return pull.progress.fraction or 0.0 if pull.finished else pull.progress.fraction
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             return state_icon(_STATE_ICONS[pull.state])
         if role == Qt.ItemDataRole.ToolTipRole and column == 1 and pull.error is not None:
             return pull.error.message
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        progress = pull.progress
         phase = (pull.error.why or pull.error.what) if pull.error is not None else pull.phase
-        values = [pull.name, phase, "", _bytes(pull),
-                  f"{humanize.size(int(progress.rate))}/s" if progress.rate and not pull.finished else "",
-                  _eta(progress.eta) if not pull.finished else ""]
+        rate, time_left = _rate_and_time_left(pull, time.monotonic())
+        values = [pull.name, phase, "", _bytes(pull), rate, time_left]
         return values[column]
 
     def _layer_data(self, layer: LayerProgress, column: int, role: int) -> Any:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from app.engine.rows import Row
 from app.qt import row_order
@@ -56,6 +56,10 @@ MAX_INSERT_RUNS = 32  # more separate places than this: append, then re-sort onc
 
 
 class ResourceModel(QAbstractTableModel):
+    # Keys of rows the engine changed; dataChanged also fires for the clock and derived counts,
+    # which must not make a details pane ask the engine again.
+    rows_changed = Signal(list)
+
     def __init__(self, columns: Sequence[Column], parent: Any = None) -> None:
         super().__init__(parent)
         self._columns = list(columns)
@@ -130,6 +134,8 @@ class ResourceModel(QAbstractTableModel):
                 changed.append(position)
         for first, last in _ranges(changed):
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(self._columns) - 1))
+        if changed:
+            self.rows_changed.emit([self._rows[position].key for position in changed])
         if moved:
             self._resort()
         if fresh:

@@ -45,6 +45,33 @@ def _fill(parent: QTreeWidgetItem | QTreeWidget, value: Any) -> None:
             parent.addChild(item)
 
 
+def _path_of(item: QTreeWidgetItem) -> tuple[str, ...]:
+    path: list[str] = []
+    node: QTreeWidgetItem | None = item
+    while node is not None:
+        path.append(node.text(0))
+        node = node.parent()
+    return tuple(reversed(path))
+
+
+def _items(tree: QTreeWidget) -> list[tuple[tuple[str, ...], QTreeWidgetItem]]:
+    """Every item with its path of keys, parents before children."""
+    found: list[tuple[tuple[str, ...], QTreeWidgetItem]] = []
+    pending: list[tuple[tuple[str, ...], QTreeWidgetItem]] = []
+    for number in range(tree.topLevelItemCount()):
+        top = tree.topLevelItem(number)
+        if top is not None:
+            pending.append(((top.text(0),), top))
+    while pending:
+        path, item = pending.pop()
+        found.append((path, item))
+        for number in range(item.childCount()):
+            child = item.child(number)
+            if child is not None:
+                pending.append(((*path, child.text(0)), child))
+    return found
+
+
 class InspectTree(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,6 +102,22 @@ class InspectTree(QWidget):
         _fill(self.tree, document)
         self.tree.expandToDepth(0)
         self.status.setText("")
+
+    def update_document(self, document: dict[str, Any]) -> None:
+        """The same object again, changed: keep what the person opened, selected and scrolled to."""
+        if not self._document:
+            self.show_document(document)
+            return
+        expanded = {path for path, item in _items(self.tree) if item.isExpanded()}
+        current = self.tree.currentItem()
+        current_path = _path_of(current) if current is not None else None
+        scroll = self.tree.verticalScrollBar().value()
+        self.show_document(document)
+        for path, item in _items(self.tree):
+            item.setExpanded(path in expanded)
+            if path == current_path:
+                self.tree.setCurrentItem(item)
+        self.tree.verticalScrollBar().setValue(scroll)
 
     def show_message(self, text: str) -> None:
         self._document = {}
@@ -162,9 +205,8 @@ class DetailsPane(QTabWidget):
         if shown is not None and shown[0] is not None:
             kind, key = shown
             self._shown = shown
-            self.inspect.show_message("Loading…")
             self._runner.run(lambda api: details.inspect(api, kind, key), "Could not inspect",
-                             self.inspect.show_document, self._inspect_failed, slot="inspect")
+                             self.inspect.update_document, self._inspect_failed, slot="inspect")
 
     def shutdown(self) -> None:
         self.logs.stop()

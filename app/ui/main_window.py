@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QMainWindow,
+    QMenu,
     QSplitter,
     QTabWidget,
     QTreeView,
@@ -29,7 +30,6 @@ from app.qt.live import EngineModels
 from app.qt.notifications import Category, Notification, NotificationCenter, Severity
 from app.qt.operations import OperationRunner
 from app.qt.pulls import PullsController
-from app.qt.resource_model import KEY_ROLE
 from app.settings import Settings, SettingsStore
 from app.ui.actions import ActionController
 from app.ui.details_pane import DetailsPane
@@ -85,7 +85,8 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(pane, title)
             pane.selection_changed.connect(self._selection_changed)
             pane.view.customContextMenuRequested.connect(lambda point, pane=pane: self._context_menu(pane, point))
-            self.models.model(kind).dataChanged.connect(self._row_changed)
+            self.models.model(kind).dataChanged.connect(self._update_actions)
+            self.models.model(kind).rows_changed.connect(self._rows_changed)
 
         self.pulls = PullsController(endpoint, self, max_parallel=self.settings.parallel_pulls)
         self.services_pane = build_services_tab(self)
@@ -179,21 +180,32 @@ class MainWindow(QMainWindow):
         rows = pane.selected_rows()
         self.details.show_row(pane.kind if len(rows) == 1 else None, rows[0] if len(rows) == 1 else None)
 
-    def _row_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
-        self.controller.update_enabled()
+    def _update_actions(self) -> None:
+        if hasattr(self, "controller"):  # rows can arrive while the window is still being built
+            self.controller.update_enabled()
+
+    def _rows_changed(self, keys: list[str]) -> None:
         pane = self.current_pane()
         rows = pane.selected_rows() if pane is not None else []
-        if len(rows) != 1:
-            return
-        model = top_left.model()
-        for row in range(top_left.row(), bottom_right.row() + 1):
-            if model.index(row, 0).data(KEY_ROLE) == rows[0].key:
-                self._details_refresh.start()
-                return
+        if len(rows) == 1 and rows[0].key in keys:
+            self._details_refresh.start()
 
     def _context_menu(self, pane: ResourcePane, point: QPoint) -> None:
         self.controller.set_pane(pane)
-        self.controller.context_menu().popup(pane.view.viewport().mapToGlobal(point))
+        menu = self.controller.context_menu()
+        if pane.kind is Kind.IMAGE:
+            self._add_pull_entries(menu, pane)
+        menu.popup(pane.view.viewport().mapToGlobal(point))
+
+    def _add_pull_entries(self, menu: QMenu, pane: ResourcePane) -> None:
+        """On images: pull the selected tags again (a newer image under the same tag), or any other."""
+        menu.addSeparator()
+        tags = [row.tags[0] for row in pane.selected_rows() if isinstance(row, ImageRow) and row.tags]
+        if tags:
+            again = menu.addAction(f"Pull {tags[0]} again" if len(tags) == 1 else f"Pull {len(tags)} images again")
+            again.setObjectName("pullAgainAction")
+            again.triggered.connect(lambda: [self.start_pull(tag) for tag in tags])
+        menu.addAction(self.pull_action)
 
     # -- engines and profiles
 

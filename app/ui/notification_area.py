@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.qt.icons import dot
-from app.qt.notifications import Notification, Severity
+from app.qt.notifications import HISTORY, Notification, Severity
 
 SEVERITY_COLOURS = {Severity.INFO: "#2f7fd8", Severity.WARNING: "#d9a400", Severity.ERROR: "#c0392b"}
 BAR_SECONDS = 12
@@ -80,6 +80,8 @@ class NotificationHistory(QDockWidget):
                                f"{stamp}  {notification.title} — {notification.text}")
         item.setData(Qt.ItemDataRole.UserRole, notification)
         self.list.insertItem(0, item)
+        while self.list.count() > HISTORY:  # as many as the notification centre keeps
+            self.list.takeItem(self.list.count() - 1)
 
     def _open(self, item: QListWidgetItem) -> None:
         self.opened.emit(item.data(Qt.ItemDataRole.UserRole))

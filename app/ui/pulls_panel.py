@@ -25,6 +25,12 @@ from app.qt.pulls import PullsController
 from app.qt.pulls_model import FRACTION_ROLE, PROGRESS_COLUMN, PULL_ROLE
 
 
+def _bar_text(pull: Pull | None, fraction: float | None) -> str:
+    if pull is not None and pull.state in (PullState.FAILED, PullState.CANCELLED):
+        return pull.state.value
+    return f"{fraction * 100:.0f} %" if fraction is not None else "sizing…"
+
+
 class ProgressDelegate(QStyledItemDelegate):
     """A bar per row; a pull whose sizes are not known yet shows a busy bar, never a made-up figure."""
 
@@ -40,7 +46,7 @@ class ProgressDelegate(QStyledItemDelegate):
         bar.maximum = 1000 if fraction is not None else 0
         bar.progress = int(fraction * 1000) if fraction is not None else 0
         bar.textVisible = True
-        bar.text = f"{fraction * 100:.0f} %" if fraction is not None else "sizing…"
+        bar.text = _bar_text(index.data(PULL_ROLE), fraction)
         bar.state = QStyle.StateFlag.State_Enabled
         QApplication.style().drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
 

@@ -104,3 +104,30 @@ def test_an_engine_that_is_not_there_is_explained() -> None:
     assert "There is no Docker socket at" in state.error.message
     assert "Start Docker" in state.error.message
     assert state.retry_in > 0
+
+
+def test_a_failed_request_for_an_event_is_tried_again(tracked: Recorder, docker_cli: DockerCLI,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A list call that times out (a busy engine) must not leave the row stale until the next reconnect."""
+    import requests
+
+    from app.engine import listing
+
+    real_list = listing.list_containers
+    failures: list[int] = []
+
+    def list_that_times_out_once(api, keys=None):  # type: ignore[no-untyped-def]
+        if keys and not failures:
+            failures.append(1)
+            raise requests.exceptions.ReadTimeout("the engine took too long")
+        return real_list(api, keys)
+
+    key = docker_cli("create", "--label", "eris-test=1", "--network", "none", "--name", "tracked-retry",
+                     "eris/base:latest", "sleep", "300")
+    tracked.wait_for(lambda: _container(tracked, key) is not None, what="created row")
+    monkeypatch.setattr(listing, "list_containers", list_that_times_out_once)
+    docker_cli("start", key)
+    tracked.wait_for(lambda: getattr(_container(tracked, key), "state", "") == "running", what="running after a retry")
+    assert failures == [1]
+    assert tracked.status() is Status.CONNECTED
+    docker_cli("rm", "-f", key)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
@@ -30,6 +31,50 @@ def test_inspect_tree_and_copy(window: MainWindow, docker_cli: DockerCLI, qtbot:
     copied = json.loads(QGuiApplication.clipboard().text())
     assert copied["Id"] == key
     assert "GREETING=hello" in copied["Config"]["Env"]
+
+
+def _item(main: MainWindow, key: str):  # type: ignore[no-untyped-def]
+    tree = main.details.inspect.tree
+    return next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount()) if tree.topLevelItem(i).text(0) == key)
+
+
+def test_the_inspect_tree_keeps_what_was_opened_and_asks_again_only_for_real_changes(
+        window: MainWindow, docker_cli: DockerCLI, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    key = docker_cli("run", "-d", "--label", "eris-test=1", "--network", "none", "--name", "gui-inspect-live",
+                     "eris/base:latest", "sleep", "300")
+    window.show_kind(Kind.CONTAINER)
+    pane = window.panes[Kind.CONTAINER]
+    model = window.models.model(Kind.CONTAINER)
+    qtbot.waitUntil(lambda: getattr(model.row_by_key(key), "state", "") == "running", timeout=10_000)
+    pane.select_key(key)
+    qtbot.waitUntil(lambda: window.details.inspect._document.get("State", {}).get("Running") is True,
+                    timeout=10_000)
+    qtbot.wait(500)  # the row's last change, if any, has been shown
+    state = _item(window, "State")
+    state.setExpanded(True)
+    window.details.inspect.tree.setCurrentItem(state)
+    inspected: list[str] = []
+    runner = window.details._runner
+    original_run = runner.run
+
+    def counting_run(*args, slot: str = "", **kwargs):  # type: ignore[no-untyped-def]
+        inspected.append(slot)
+        return original_run(*args, slot=slot, **kwargs)
+
+    monkeypatch.setattr(runner, "run", counting_run)
+
+    # The clock redraws "Up 3 minutes" for every row: no reason to inspect the container again.
+    window.models.model(Kind.CONTAINER).refresh_aging_columns()
+    qtbot.wait(600)
+    assert "inspect" not in inspected
+
+    docker_cli("pause", key)
+    qtbot.waitUntil(lambda: window.details.inspect._document.get("State", {}).get("Paused") is True, timeout=10_000)
+    assert inspected.count("inspect") == 1
+    state = _item(window, "State")
+    assert state.isExpanded()  # opened by the person, still open after the refresh
+    assert window.details.inspect.tree.currentItem() is state
+    docker_cli("unpause", key)
 
 
 def test_log_follows_new_output_and_searches(window: MainWindow, docker_cli: DockerCLI, qtbot: QtBot) -> None:

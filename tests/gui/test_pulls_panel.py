@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
 
 from app.engine.pulls import PullState
 from app.qt.notifications import Category
 from app.qt.pulls_model import FRACTION_ROLE, PROGRESS_COLUMN
 from app.ui.main_window import MainWindow
+from app.ui.pulls_panel import _bar_text
 from tests.conftest import DockerCLI
 
 
 def test_pull_dialog_validates_previews_and_pulls(window: MainWindow, docker_cli: DockerCLI, qtbot: QtBot,
-                                                  engine) -> None:  # type: ignore[no-untyped-def]
+                                                  qtmodeltester, engine) -> None:  # type: ignore[no-untyped-def]
+    qtmodeltester.check(window.pulls.model)  # watches the pull and its layer rows as they come
     reference = engine.registry_ref("eris/keys:latest")
     docker_cli("rmi", reference, check=False)  # eris/keys:latest keeps the layers: the pull only re-tags
     dialog = window.open_pull_dialog()
@@ -40,16 +43,21 @@ def test_pull_dialog_validates_previews_and_pulls(window: MainWindow, docker_cli
     assert docker_cli("image", "inspect", "-f", "{{.Id}}", reference)
 
 
-def test_a_missing_tag_fails_readably_and_can_be_retried(window: MainWindow, qtbot: QtBot,
+def test_a_missing_tag_fails_readably_and_can_be_retried(window: MainWindow, qtbot: QtBot, qtmodeltester,
                                                          engine) -> None:  # type: ignore[no-untyped-def]
+    model = window.pulls.model
+    qtmodeltester.check(model)  # and, from here on, every change the pulls make
     pull = window.start_pull(engine.registry_ref("eris/keys:no-such-tag"))
     assert pull is not None
     qtbot.waitUntil(lambda: pull.finished, timeout=30_000)
     assert pull.state is PullState.FAILED
-    model = window.pulls.model
     row = model.pulls().index(pull)
     phase = str(model.index(row, 1).data()).lower()
     assert "has no image by that name and tag" in phase, phase  # the reason, not only "could not pull"
+    # No size was ever known: the bar must stand still, not spin as if the pull still worked.
+    assert model.index(row, PROGRESS_COLUMN).data(FRACTION_ROLE) == 0.0
+    assert _bar_text(pull, 0.0) == "failed"
+    assert model.index(row, 4).data() == "" and model.index(row, 5).data() == ""
     qtbot.waitUntil(lambda: any("failed" in n.title for n in window.notifications.history), timeout=5_000)
 
     window.pulls_panel.select(pull)
@@ -67,3 +75,34 @@ def test_the_same_image_twice_is_one_pull(window: MainWindow, qtbot: QtBot,
     assert first is not None and second is first
     qtbot.waitUntil(lambda: first.finished, timeout=30_000)
     assert window.pulls.model.rowCount() == 1
+
+
+def test_an_image_is_pulled_again_from_its_context_menu(window: MainWindow, docker_cli: DockerCLI, qtbot: QtBot,
+                                                        engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import uuid
+
+    from PySide6.QtWidgets import QMenu
+
+    from app.engine.rows import Kind
+
+    # An image of its own, known only by its name in the local registry (never Docker Hub's).
+    reference = engine.registry_ref(f"eris/again:{uuid.uuid4().hex[:8]}")
+    (tmp_path / "Dockerfile").write_text(f"FROM eris/base:latest\nLABEL eris-test-again={reference}\n")
+    key = docker_cli("build", "-q", "-t", reference, str(tmp_path))
+    docker_cli("push", reference)
+    window.show_kind(Kind.IMAGE)
+    pane = window.panes[Kind.IMAGE]
+    qtbot.waitUntil(lambda: pane.source.index_of(key).isValid(), timeout=10_000)
+    pane.select_key(key)
+    menu = QMenu(window)
+    window._add_pull_entries(menu, pane)
+    again = menu.findChild(QAction, "pullAgainAction")
+    assert again is not None and reference in again.text()
+    assert window.pull_action in menu.actions()
+    again.trigger()
+    model = window.pulls.model
+    qtbot.waitUntil(lambda: any(pull.name == reference and pull.finished for pull in model.pulls()), timeout=30_000)
+    pull = next(pull for pull in model.pulls() if pull.name == reference)
+    assert pull.state is PullState.DONE and pull.phase == "Image is up to date"
+    menu.deleteLater()
+    docker_cli("rmi", reference, check=False)

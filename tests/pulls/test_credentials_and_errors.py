@@ -74,6 +74,8 @@ ENGINE_MESSAGES = [
      "requested access to the resource is denied", AccessDenied),
     ("Head \"https://r.example.com/v2/a/manifests/latest\": no basic auth credentials", AccessDenied),
     ("unauthorized: authentication required", AccessDenied),
+    ("denied: access forbidden", AccessDenied),
+    ("failed to register layer: open /var/lib/docker/overlay2/x/link: permission denied", PullFailed),
     ("Get \"http://127.0.0.1:1/v2/\": dial tcp 127.0.0.1:1: connect: connection refused", RegistryUnreachable),
     ("Get \"https://nosuch.invalid/v2/\": dial tcp: lookup nosuch.invalid: no such host", RegistryUnreachable),
     ("Get \"https://10.0.0.1/v2/\": net/http: request canceled while waiting for connection "

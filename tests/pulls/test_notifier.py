@@ -58,15 +58,23 @@ def test_a_change_that_falls_silent_is_still_delivered_soon() -> None:
     notifier.stop()
 
 
-def test_each_pull_has_its_own_budget() -> None:
+def test_pulls_changing_together_share_one_budget_and_none_is_starved() -> None:
     recorder = PullRecorder()
-    notifier = Notifier(recorder, changes_per_second=10)
-    pulls = [_pull(f"eris/app{number}") for number in range(5)]
-    for pull in pulls:
-        notifier.changed(pull)
+    notifier = Notifier(recorder, changes_per_second=20)
+    pulls = [_pull(f"eris/app{number}") for number in range(4)]
+    began = time.monotonic()
+    while time.monotonic() - began < 0.6:
+        for pull in pulls:
+            notifier.changed(pull)
+        time.sleep(0.002)
     assert notifier.flush()
     notifier.stop()
-    assert sorted(call.pull.id for call in recorder.calls) == sorted(pull.id for pull in pulls)
+    changes = [call for call in recorder.calls if call.kind == "changed"]
+    assert {call.pull.id for call in changes} == {pull.id for pull in pulls}
+    # Each batch holds every pull; batches (a pause of more than 10 ms between calls) keep to 20 a second.
+    batches = 1 + sum(1 for earlier, later in itertools.pairwise(changes) if later.at - earlier.at > 0.010)
+    assert batches <= 0.6 * 20 + 2, batches
+    assert len(changes) >= 4 * (batches - 1)
 
 
 def test_a_failing_listener_does_not_stop_the_news() -> None:

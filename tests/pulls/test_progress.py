@@ -259,3 +259,22 @@ def test_layers_the_engine_never_sized_keep_the_bar_honest() -> None:
     for layer in "bcd":
         tracker.apply(PullEvent(status="Pull complete", layer=layer))
     assert tracker.snapshot().fraction == 1.0
+
+
+def test_a_layer_sized_only_by_the_preview_counts_whole_once_downloaded() -> None:
+    """The preview knows "b"'s size; the engine never says it, and the layer still counts every byte."""
+    tracker = PullTracker(known_sizes={"a": 1000, "b": 3000})
+    for layer in "ab":
+        tracker.apply(PullEvent(status="Pulling fs layer", layer=layer))
+    tracker.apply(PullEvent(status="Downloading", layer="a", current=500, total=1000))
+    assert tracker.snapshot().done_bytes == 500
+    assert tracker.snapshot().total_bytes == 4000 and tracker.snapshot().waiting_for_size == 0
+    tracker.apply(PullEvent(status="Download complete", layer="b"))
+    snapshot = tracker.snapshot()
+    assert snapshot.done_bytes == 3500
+    assert snapshot.fraction == pytest.approx(3500 / 8000)
+    tracker.apply(PullEvent(status="Download complete", layer="a"))
+    tracker.apply(PullEvent(status="Pull complete", layer="b"))
+    snapshot = tracker.snapshot()
+    assert snapshot.done_bytes == snapshot.total_bytes == 4000
+    assert snapshot.fraction == pytest.approx(7000 / 8000)  # only "a" still extracting

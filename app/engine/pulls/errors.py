@@ -45,7 +45,9 @@ class PullFailed(PullError):
 
 
 _NOT_FOUND = ("manifest unknown", "not found", "name unknown", "repository does not exist")
-_DENIED = ("unauthorized", "authentication required", "access denied", "denied", "no basic auth credentials")
+# Not the bare word "denied": the engine's own "permission denied" on its disk is no login problem.
+_DENIED = ("unauthorized", "authentication required", "access denied", "requested access to the resource is denied",
+           "access forbidden", "no basic auth credentials")
 _UNREACHABLE = (
     "connection refused",
     "no such host",
@@ -79,6 +81,13 @@ def classify(message: str, image: str, registry: str) -> PullError:
             what,
             f"The repository does not exist on {registry}, or it is private and needs a login.",
             f"Check the name; if it is private, log in to {registry} (docker login {registry}) and retry.",
+            message,
+        )
+    if "permission denied" in lowered and not any(words in lowered for words in _DENIED):
+        return PullFailed(
+            what,
+            "The Docker Engine may not write its own files (permission denied on its side).",
+            "Check the engine's data folder and its log; restarting the engine often clears it.",
             message,
         )
     if any(words in lowered for words in _DENIED):

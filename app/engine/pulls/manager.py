@@ -158,7 +158,11 @@ class PullManager:
         return self._notifier.flush(timeout)
 
     def close(self, timeout: float = 10.0) -> None:
-        """Cancel everything, wait for the workers, stop the notifier."""
+        """Cancel everything, wait up to ``timeout`` for the workers, stop the notifier.
+
+        With ``timeout`` 0 nothing is waited for: the cancelled workers end by themselves (one may
+        still be opening its connection to an engine that does not answer).
+        """
         with self._lock:
             self._closed = True
             pulls = list(self._pulls)
@@ -167,7 +171,7 @@ class PullManager:
         deadline = time.monotonic() + timeout
         for thread in list(self._threads.values()):
             thread.join(max(0.0, deadline - time.monotonic()))
-        self._notifier.stop(max(0.5, deadline - time.monotonic()))
+        self._notifier.stop(max(0.5, deadline - time.monotonic()) if timeout > 0 else 0.0)
 
     # -- the queue (under the lock)
 

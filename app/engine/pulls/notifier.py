@@ -37,7 +37,7 @@ class Notifier:
         self._wake = threading.Condition()
         self._news: deque[tuple[str, Pull]] = deque()
         self._changed: dict[Pull, None] = {}  # pulls with undelivered progress, in order of change
-        self._last_change: dict[Pull, float] = {}
+        self._last_batch = float("-inf")  # when progress last went out
         self._stopping = False
         self._idle = True
         self._thread = threading.Thread(target=self._run, name="pull-notifier", daemon=True)
@@ -83,16 +83,17 @@ class Notifier:
         news = list(self._news)
         self._news.clear()
         ending = {pull for kind, pull in news if kind in ("finished", "removed")}
-        due: list[Pull] = []
-        wait: float | None = None
-        for pull in list(self._changed):
-            next_time = self._last_change.get(pull, 0.0) + self._interval
-            if pull in ending or next_time <= now:
-                due.append(pull)
-                del self._changed[pull]
-            else:
-                wait = next_time - now if wait is None else min(wait, next_time - now)
-        return news, due, wait
+        # One budget for the listener (a view), not one per pull: four pulls at once still
+        # reach it at most ``changes_per_second`` times, each time with every pull's latest state.
+        next_time = self._last_batch + self._interval
+        if next_time <= now:
+            due = list(self._changed)
+            self._changed.clear()
+            return news, due, None
+        due = [pull for pull in self._changed if pull in ending]
+        for pull in due:
+            del self._changed[pull]
+        return news, due, (next_time - now) if self._changed else None
 
     def _run(self) -> None:
         while True:
@@ -111,7 +112,6 @@ class Notifier:
             self._deliver(news, due)
 
     def _deliver_change(self, pull: Pull) -> None:
-        self._last_change[pull] = time.monotonic()
         self._call(self._listener.pull_changed, pull)
 
     def _deliver(self, news: list[tuple[str, Pull]], due: list[Pull]) -> None:
@@ -127,7 +127,8 @@ class Notifier:
             if kind == "finished":
                 self._call(self._listener.pull_finished, pull)
             else:
-                self._last_change.pop(pull, None)
                 self._call(self._listener.pull_removed, pull)
+        if undelivered:
+            self._last_batch = time.monotonic()
         for pull in undelivered:
             self._deliver_change(pull)

@@ -45,6 +45,7 @@ class PullProgress:
     outcome: Outcome = Outcome.RUNNING
     error: str | None = None  # the engine's words when it failed
     digest: str | None = None
+    heard_at: float | None = None  # the tracker's clock at the stream's last line: a quiet stream shows as such
 
     @property
     def layers_done(self) -> int:
@@ -73,6 +74,7 @@ class PullTracker:
     _final_status: str = ""
     _started: str = ""
     _digest: str | None = None
+    _heard_at: float | None = None
     _download_rate: MovingRate = field(init=False)
     _work_rate: MovingRate = field(init=False)
 
@@ -91,6 +93,7 @@ class PullTracker:
     def apply(self, event: PullEvent) -> None:
         if self._outcome is not Outcome.RUNNING:
             return  # nothing after the end changes it
+        self._heard_at = self.clock()
         if event.is_error:
             self._outcome, self._error = Outcome.FAILED, event.error
         elif event.subject is not None:
@@ -148,10 +151,10 @@ class PullTracker:
                     waiting += 1
                 unsized.append(layer)
                 continue
-            downloaded = min(layer.download_current, size)
+            downloaded, extracted = self._bytes_of(layer, size)
             done += downloaded
             total += size
-            work_done += downloaded + min(layer.extract_current, size)
+            work_done += downloaded + extracted
             work_total += 2 * size
         sized = len(self._to_download()) - len(unsized)
         weight = total // sized if sized else 0
@@ -159,6 +162,17 @@ class PullTracker:
             work_total += 2 * weight
             work_done += weight * self._unsized_progress(layer)
         return done, total, work_done, work_total, waiting
+
+    @staticmethod
+    def _bytes_of(layer: LayerState, size: int) -> tuple[int, int]:
+        """Downloaded and extracted bytes of a sized layer; its phase vouches for a size the engine never sent.
+
+        With a preview's size, a fast download can reach "Download complete" or "Pull complete" without one
+        "Downloading" line: the layer is whole all the same.
+        """
+        downloaded = size if RANK[layer.phase] >= RANK[LayerPhase.VERIFYING] else min(layer.download_current, size)
+        extracted = size if layer.phase in FINISHED else min(layer.extract_current, size)
+        return downloaded, extracted
 
     @staticmethod
     def _unsized_progress(layer: LayerState) -> int:
@@ -207,6 +221,7 @@ class PullTracker:
             outcome=self._outcome,
             error=self._error,
             digest=self._digest,
+            heard_at=self._heard_at,
         )
 
     def _phase_text(self, layers: tuple[LayerProgress, ...], waiting: int) -> str:

@@ -54,6 +54,10 @@ for file in \
   [ -f "$bundle/$file" ] || fail "$file is missing from the app folder"
 done
 ls "$bundle"/_internal/PySide6/Qt/plugins/iconengines/*svg* >/dev/null 2>&1 || fail "Qt's SVG icon engine is missing"
+# ssh:// engines: the docker SDK's ssh transport imports paramiko, which is built on cryptography.
+for package in paramiko cryptography; do
+  [ -d "$bundle/_internal/$package" ] || fail "$package is missing from the app folder (ssh:// engines need it)"
+done
 for unwanted in QtWebEngineCore QtQml QtQuick Qt3DCore QtMultimedia QtPdf; do
   if compgen -G "$bundle/_internal/PySide6/$unwanted.*" >/dev/null \
     || compgen -G "$bundle/_internal/PySide6/Qt/lib/libQt6${unwanted#Qt}.so*" >/dev/null; then

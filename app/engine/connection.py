@@ -133,9 +133,12 @@ def _base_url(endpoint: Endpoint) -> str:
 
 def open_client(endpoint: Endpoint, timeout: float = DEFAULT_TIMEOUT, version: str = "auto") -> docker.APIClient:
     """A low-level client; ``version`` "auto" negotiates (one request), a known one saves that request."""
+    base_url = _base_url(endpoint)
     try:
         return EngineAPIClient(
-            base_url=_base_url(endpoint), version=version, timeout=timeout, tls=_tls_config(endpoint) or False
+            base_url=base_url, version=version, timeout=timeout, tls=_tls_config(endpoint) or False,
+            # The system's ssh, as the docker CLI uses it: the person's keys, agent and ~/.ssh/config apply.
+            use_ssh_client=base_url.startswith("ssh://"),
         )
     except Exception as error:
         raise translate(error, "Could not connect to the Docker Engine", endpoint.display_address) from error

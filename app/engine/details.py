@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ import docker
 
 from app.engine.errors import translate
 from app.engine.rows import Kind
+from app.engine.streams import close_stream
 
 MAX_LINE_BYTES = 64 * 1024  # a longer "line" (output without newlines) is shown in pieces of this size
 
@@ -76,8 +76,7 @@ class LogStream:
         except Exception as error:
             raise translate(error, "Could not read the container's log", self._api.base_url) from error
         if self._closed.is_set():  # close() came while the request was on its way
-            with contextlib.suppress(Exception):
-                self._stream.close()
+            close_stream(self._stream)
             return
         partial = b""
         try:
@@ -101,5 +100,4 @@ class LogStream:
         self._closed.set()
         stream = self._stream
         if stream is not None:
-            with contextlib.suppress(Exception):  # the stream may already be gone
-                stream.close()
+            close_stream(stream)

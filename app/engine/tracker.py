@@ -23,6 +23,7 @@ from app.engine.errors import EngineError, translate
 from app.engine.events import WATCHED_TYPES, Effect, EngineEvent, Expectation, parse_event
 from app.engine.rows import ImageRow, Kind, Row
 from app.engine.shared_sizes import SharedSizes
+from app.engine.streams import close_stream
 
 log = logging.getLogger(__name__)
 
@@ -140,10 +141,7 @@ class LiveTracker:
     def _close_stream(self) -> None:
         stream, self._stream = self._stream, None
         if stream is not None:
-            try:
-                stream.close()
-            except Exception:
-                log.debug("closing the event stream failed", exc_info=True)
+            close_stream(stream)
 
     # -- the supervisor: connect, list, follow, and start over when the engine goes
 

@@ -8,7 +8,6 @@ it alone would leave a thread blocked in recv() on Linux).
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -26,6 +25,7 @@ from app.engine.pulls.pull import PullState
 from app.engine.pulls.registry import probe
 from app.engine.pulls.stream import PullStreamParser
 from app.engine.reference import ImageReference
+from app.engine.streams import interrupt_response
 
 log = logging.getLogger(__name__)
 
@@ -44,16 +44,6 @@ class RunResult:
 def _is_local(endpoint: Endpoint) -> bool:
     url = endpoint.display_address
     return url.startswith(("unix://", "npipe://"))
-
-
-def _interrupt(response: requests.Response) -> None:
-    """Wake a thread blocked reading ``response``: shut its socket down."""
-    try:
-        raw: Any = response.raw
-        sock = raw._fp.fp.raw._sock
-        sock.shutdown(socket.SHUT_RDWR)
-    except (AttributeError, OSError):
-        pass  # already closed, or not a plain socket: closing the response below must do
 
 
 class PullRun:
@@ -89,7 +79,7 @@ class PullRun:
         with self._lock:
             response = self._response
         if response is not None:
-            _interrupt(response)
+            interrupt_response(response)
 
     def run(self) -> RunResult:
         image, address = self._reference.familiar, self._endpoint.display_address
@@ -132,7 +122,7 @@ class PullRun:
         with self._lock:
             self._response = response
         if self.cancelled:  # cancel() ran before there was a response to interrupt
-            _interrupt(response)
+            interrupt_response(response)
         try:
             if response.status_code >= 400:
                 message = _error_message(response)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from app import APP_NAME, __version__
+from app.settings import log_dir
 
 if TYPE_CHECKING:
     import docker
@@ -52,6 +53,7 @@ class About:
     frozen: bool
     engine: EngineVersion | None = None
     engine_problem: str = ""  # why there is no engine version, when one was asked for
+    log_folder: str = ""  # where the app's log files are, for a bug report
 
     def rows(self) -> list[tuple[str, str]]:
         """(label, value) pairs in the order a person reads them."""
@@ -64,6 +66,7 @@ class About:
             ("Docker SDK for Python", self.docker_sdk),
             ("Python", self.python),
             ("System", self.system),
+            *([("Log folder", self.log_folder)] if self.log_folder else []),
         ]
 
     def as_text(self) -> str:
@@ -87,6 +90,7 @@ class About:
                 "address": self.engine.address,
             },
             "engine_problem": self.engine_problem,
+            "log_folder": self.log_folder,
         }
 
 
@@ -152,4 +156,5 @@ def collect(client: docker.APIClient | None = None, *, engine: EngineInfo | None
         frozen=bool(getattr(sys, "frozen", False)),
         engine=found,
         engine_problem=problem,
+        log_folder=str(log_dir()),
     )

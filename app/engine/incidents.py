@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from app.engine.events import EngineEvent
@@ -13,6 +13,8 @@ from app.engine.rows import Kind
 
 # A die this soon after a stop or kill through the engine was asked for, not unexpected.
 REQUESTED_WINDOW = 60.0
+# An event's attributes are the container's labels and these few of the engine's own.
+_NOT_LABELS = frozenset({"name", "image", "exitCode", "signal", "execDuration"})
 
 
 class IncidentKind(str, Enum):
@@ -28,6 +30,7 @@ class Incident:
     name: str
     image: str
     exit_code: int | None = None
+    labels: tuple[tuple[str, str], ...] = ()  # the container's labels, as the event carried them
 
     @property
     def summary(self) -> str:
@@ -61,6 +64,7 @@ class IncidentWatch:
         key = event.actor_id
         name = event.attributes.get("name", key[:12])
         image = event.attributes.get("image", "")
+        labels = tuple(sorted((k, v) for k, v in event.attributes.items() if k not in _NOT_LABELS))
         with self._lock:
             if action in ("kill", "stop", "restart"):
                 self._requested[key] = self._clock()
@@ -74,14 +78,14 @@ class IncidentWatch:
                 return
             if action == "oom":
                 self._oom_killed.add(key)
-                incident = Incident(IncidentKind.OOM, key, name, image)
+                incident = Incident(IncidentKind.OOM, key, name, image, labels=labels)
             elif action == "health_status" and event.action.endswith("unhealthy"):
-                incident = Incident(IncidentKind.UNHEALTHY, key, name, image)
+                incident = Incident(IncidentKind.UNHEALTHY, key, name, image, labels=labels)
             elif action == "die":
                 incident_or_none = self._judge_exit(key, name, image, event.attributes.get("exitCode", "0"))
                 if incident_or_none is None:
                     return
-                incident = incident_or_none
+                incident = replace(incident_or_none, labels=labels)
             else:
                 return
         self._report(incident)

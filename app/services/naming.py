@@ -77,6 +77,14 @@ class ErisContainer:
         return self.row.name == data_container_name(self.service)
 
 
+def service_of(name: str, labels: dict[str, str]) -> str | None:
+    """The eris service whose service container this is (by its labels or its name), else None."""
+    if labels.get(LABEL_ERIS) == "true" and labels.get(LABEL_TYPE) == TYPE_SERVICE and labels.get(LABEL_NAME):
+        return labels[LABEL_NAME]
+    match = _NAME.match(name)
+    return match.group(2) if match and match.group(1) == TYPE_SERVICE else None
+
+
 def classify(item: dict[str, Any]) -> ErisContainer | None:
     """The eris container in one list item, or None when it is someone else's."""
     row = container_from_list(item)

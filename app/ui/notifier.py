@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
-from app.engine.incidents import Incident
+from app.engine.incidents import Incident, IncidentKind
 from app.engine.rows import Kind
 from app.engine.tracker import ConnectionState, Status
 from app.qt.notifications import Category, Notification, NotificationCenter, Severity
+from app.services.naming import service_of
 
 
 class EngineNotifier(QObject):
@@ -33,5 +34,9 @@ class EngineNotifier(QObject):
             self._was_connected = self._lost_said = False
 
     def incident(self, incident: Incident) -> None:
-        self._center.post(Notification(Category.SERVICE, "Container stopped", incident.summary, Severity.WARNING,
+        service = service_of(incident.name, dict(incident.labels))
+        title = f"Service {service} stopped" if service else "Container stopped"
+        if incident.kind is IncidentKind.UNHEALTHY:
+            title = f"Service {service} unhealthy" if service else "Container unhealthy"
+        self._center.post(Notification(Category.SERVICE, title, incident.summary, Severity.WARNING,
                                        target=(Kind.CONTAINER, incident.key)))

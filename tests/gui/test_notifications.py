@@ -41,6 +41,18 @@ def test_a_container_killed_by_a_signal_is_one_notification(window: MainWindow, 
     assert [row.key for row in window.panes[Kind.CONTAINER].selected_rows()] == [key]
 
 
+def test_a_service_container_that_dies_is_named_as_the_service(window: MainWindow, docker_cli: DockerCLI,
+                                                                qtbot: QtBot) -> None:
+    key = docker_cli("run", "-d", "--label", "eris-test=1", "--label", "eris:ERIS=true", "--label",
+                     "eris:TYPE=service", "--label", "eris:NAME=gui-doomed", "--network", "none", "--name",
+                     "eris_service_gui-doomed_1", "eris/base:latest", "sleep", "300")
+    os.kill(int(docker_cli("inspect", "-f", "{{.State.Pid}}", key)), signal.SIGKILL)
+    qtbot.waitUntil(lambda: any(n.title == "Service gui-doomed stopped" for n in window.notifications.history),
+                    timeout=10_000)
+    note = next(n for n in window.notifications.history if n.title == "Service gui-doomed stopped")
+    assert "exited unexpectedly with code 137 (killed by signal 9)" in note.text
+
+
 def test_stopping_through_the_engine_is_not_news(window: MainWindow, docker_cli: DockerCLI, qtbot: QtBot) -> None:
     key = docker_cli("run", "-d", "--label", "eris-test=1", "--network", "none", "--name", "gui-calm",
                      "eris/base:latest", "sleep", "300")

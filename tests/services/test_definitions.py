@@ -201,3 +201,14 @@ def test_eris_home_is_the_variable_else_a_data_folder(tmp_path: Path) -> None:
     fallback = eris_home({})
     assert fallback.name == "eris" and fallback != tmp_path
     assert services_folder(tmp_path) == tmp_path / "services"
+
+
+def test_a_service_container_is_known_by_its_labels_or_its_name() -> None:
+    from app.services.naming import service_of
+
+    labels = {"eris:ERIS": "true", "eris:TYPE": "service", "eris:NAME": "ipfs"}
+    assert service_of("anything", labels) == "ipfs"
+    assert service_of("eris_service_keys_1", {}) == "keys"
+    assert service_of("/eris_service_btcd", {}) == "btcd"
+    assert service_of("eris_data_keys_1", {}) is None  # a data container is no service
+    assert service_of("web", {"eris:TYPE": "data", "eris:NAME": "ipfs", "eris:ERIS": "true"}) is None

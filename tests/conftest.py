@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -49,6 +50,40 @@ def no_leaked_threads() -> Iterator[None]:
         if thread.is_alive():
             leaked.append(thread)
     assert not leaked, f"threads still running after the test: {[t.name for t in leaked]}"
+
+
+def _active_timers() -> list[object]:
+    """Every QTimer made from Python that is alive and running (none before Qt is imported)."""
+    if "PySide6.QtCore" not in sys.modules:
+        return []
+    import shiboken6
+    from PySide6.QtCore import QTimer
+
+    found = []
+    for candidate in gc.get_objects():
+        if isinstance(candidate, QTimer) and shiboken6.isValid(candidate) and candidate.isActive():
+            found.append(candidate)
+    return found
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_timers() -> Iterator[None]:
+    """Fail a test that leaves a timer of its own running after its widgets and windows are gone."""
+    before = {id(timer) for timer in _active_timers()}
+    yield
+    if "PySide6.QtCore" not in sys.modules:
+        return
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    if QCoreApplication.instance() is None:
+        return
+    for _ in range(3):  # windows closed by the test's end are deleted on the next turns of the loop
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        QCoreApplication.processEvents()
+    leaked = [timer for timer in _active_timers() if id(timer) not in before]
+    described = [f"{type(timer.parent()).__name__ if timer.parent() else 'no parent'}/"  # type: ignore[attr-defined]
+                 f"{timer.objectName() or '?'} every {timer.interval()} ms" for timer in leaked]  # type: ignore[attr-defined]
+    assert not leaked, f"timers still running after the test: {described}"
 
 
 @pytest.fixture(scope="session")

@@ -91,8 +91,7 @@ class EngineModels(QObject):
         self._drain_timer.timeout.connect(self._drain)
         self._clock = QTimer(self)
         self._clock.setInterval(AGING_REFRESH_MS)
-        self._clock.timeout.connect(self._redraw_aging_columns)
-        self._clock.start()
+        self._clock.timeout.connect(self._redraw_aging_columns)  # runs while an engine is followed
 
     def model(self, kind: Kind) -> ResourceModel:
         return self.models[kind]
@@ -111,6 +110,7 @@ class EngineModels(QObject):
         watch = IncidentWatch(self._bridge.incident.emit)
         self._tracker = LiveTracker(endpoint, self._bridge, observers=(watch.observe,))
         self._tracker.start()
+        self._clock.start()
 
     def disconnect_engine(self, wait: float = 0.0) -> None:
         """Stop following the engine; ``wait`` bounds how long the GUI waits for the threads."""
@@ -120,6 +120,8 @@ class EngineModels(QObject):
             bridge.state.disconnect()
             bridge.change.disconnect()
             bridge.incident.disconnect()
+        self._clock.stop()
+        self._settle_timer.stop()
         if tracker is not None:
             tracker.stop(wait)
         self._queue.clear()

@@ -10,7 +10,7 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from app.settings import config_dir
 
-CONNECT_MS = 500
+CONNECT_MS = 2000  # a busy first instance still answers; a stale socket is refused at once
 
 
 def server_name() -> str:

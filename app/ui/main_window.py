@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 from PySide6.QtCore import QPoint, Qt, QTimer
@@ -322,6 +323,7 @@ class MainWindow(QMainWindow):
         self.settings_store.save(settings)
         self.pulls.set_max_parallel(settings.parallel_pulls)
         apply_theme(settings.theme)
+        logging.getLogger().setLevel(settings.log_level)  # at once, not at the next start
 
     def _views(self) -> dict[str, QTreeView]:
         return {pane.view.objectName(): pane.view for pane in self.panes.values()}

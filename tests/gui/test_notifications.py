@@ -68,7 +68,14 @@ def test_a_turned_off_category_stays_quiet(window: MainWindow) -> None:
 
     from app.qt.notifications import Notification
 
-    window.apply_settings(replace(window.settings, notify_pulls=False))
+    import logging
+
+    level = logging.getLogger().level
+    try:
+        window.apply_settings(replace(window.settings, notify_pulls=False, log_level="DEBUG"))
+        assert logging.getLogger().level == logging.DEBUG  # the log level takes effect at once
+    finally:
+        logging.getLogger().setLevel(level)
     assert not window.notifications.post(Notification(Category.PULL, "Pulled", "eris/base:latest"))
     assert window.notifications.post(Notification(Category.ENGINE, "Engine", "fine"))
 

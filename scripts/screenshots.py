@@ -11,7 +11,8 @@ pictures show no one else's test containers; ``--root /tmp/eris-pe`` reuses the 
 engine), seeded with images that share a base layer. It creates a few service and data
 containers (network ``none``) and volumes, all labelled ``eris-screenshot=1``, opens the
 main window with private settings, saves one PNG per view in docs/screenshots/ (and one of
-the About dialog), then removes what it created and stops the engine if it started it.
+the in-window notifications after a pull and a killed service, and one of the About dialog),
+then removes what it created and stops the engine if it started it.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -163,7 +166,37 @@ def _settle(seconds: float) -> None:
     _wait_until(lambda: time.monotonic() > end, "the window to settle", seconds + 5)
 
 
-def take_pictures(docker_host: str, out: Path, theme: str) -> list[Path]:
+def _notifications_picture(window: Any, docker_host: str, registry_image: str, out: Path) -> Path:
+    """No tray on the virtual screen: a pull that ends and a service killed from outside show in the window."""
+    from app.qt.notifications import Category
+
+    window.show_kind(_kind("CONTAINER"))
+    pull = window.start_pull(registry_image)
+    _wait_until(lambda: pull is not None and pull.finished, "the pull to finish", 120)
+    _wait_until(lambda: any(n.category is Category.PULL for n in window.notifications.history), "its notification")
+    client = docker.APIClient(base_url=docker_host, timeout=30)
+    try:
+        pid = client.inspect_container("eris_service_keys_1")["State"]["Pid"]
+        os.kill(pid, signal.SIGKILL)  # as a crash or the OOM killer would: not through the engine
+    finally:
+        client.close()
+    _wait_until(lambda: window.notification_bar.isVisible() and "keys" in window.notification_bar.text.text(),
+                "the service's notification")
+    window.notification_history.show()
+    _settle(SETTLE_SECONDS)
+    path = out / "notifications.png"
+    window.grab().save(str(path))
+    window.notification_history.hide()
+    return path
+
+
+def _kind(name: str) -> Any:
+    from app.engine.rows import Kind
+
+    return Kind[name]
+
+
+def take_pictures(docker_host: str, out: Path, theme: str, registry_image: str) -> list[Path]:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
@@ -213,6 +246,8 @@ def take_pictures(docker_host: str, out: Path, theme: str) -> list[Path]:
             window.grab().save(str(path))
             saved.append(path)
 
+        saved.append(_notifications_picture(window, docker_host, registry_image, out))
+
         dialog = AboutDialog(models.state.info, window)
         dialog.show()
         _settle(0.3)
@@ -259,7 +294,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             create_scene(client)
             with private_settings():
-                saved = take_pictures(engine.docker_host, args.out, args.theme)
+                saved = take_pictures(engine.docker_host, args.out, args.theme,
+                                      engine.registry_ref("eris/data:latest"))
         finally:
             remove_scene(client)
             client.close()

@@ -56,7 +56,13 @@ class _Job(QRunnable):
         if relay.cancelled.is_set():
             return
         try:
-            result = self._work(self._runner.client()) if self._with_client else self._work(None)
+            client = self._runner.client() if self._with_client else None
+        except EngineError as unreachable:
+            # Said as what the person asked for ("Could not stop web"), with the connection's why and hint.
+            self._fail(type(unreachable)(self._doing, unreachable.why, unreachable.hint))
+            return
+        try:
+            result = self._work(client)
         except Exception as raw:  # noqa: BLE001 - every failure reaches the person, typed
             error = translate(raw, self._doing, self._runner.endpoint.display_address)
             if isinstance(error, _CONNECTION_ERRORS):
@@ -66,6 +72,11 @@ class _Job(QRunnable):
             return
         if not relay.cancelled.is_set():
             relay.succeeded.emit(result)
+
+    def _fail(self, error: EngineError) -> None:
+        self._runner.forget_client()
+        if not self._relay.cancelled.is_set():
+            self._relay.failed.emit(error)
 
 
 class OperationRunner(QObject):

@@ -261,7 +261,7 @@ class ServicesFeed(QObject):
         self.request_reload()
 
     def _watch(self) -> None:
-        """Watch the services folder (or the eris home until it exists) and each definition file.
+        """Watch the services folder (or the folder it will appear in) and each definition file.
 
         A file replaced by a rename (every atomic save) drops out of the watcher, so the
         list is made again after each reload.
@@ -272,8 +272,11 @@ class ServicesFeed(QObject):
             wanted.append(str(folder))
             wanted += [str(path) for path in sorted(folder.iterdir())
                        if path.suffix.lower() in SUFFIXES and path.is_file()]
-        elif self.home.is_dir():
-            wanted.append(str(self.home))
+        else:
+            # Until the folder exists, the nearest folder that does: eris home may not exist yet either.
+            nearest = next((parent for parent in (self.home, *self.home.parents) if parent.is_dir()), None)
+            if nearest is not None:
+                wanted.append(str(nearest))
         current = set(self.watched_paths())
         stale = [path for path in current if path not in wanted]
         if stale:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import uuid
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
@@ -102,9 +103,20 @@ def test_the_tray_tells_the_state_and_offers_services_pulls_and_engines(window: 
 
     qtbot.waitUntil(lambda: window.tray.badge == STATE_COLOURS["connected"], timeout=10_000)
     assert window.tray.state_action.text().startswith("Connected to unix://")
+    name = f"tray{uuid.uuid4().hex[:8]}"
+    definition = Path(os.environ["ERIS"]) / "services" / f"{name}.toml"
+    definition.parent.mkdir(parents=True, exist_ok=True)
+    definition.write_text(f'name = "{name}"\n[service]\nimage = "eris/base:latest"\n', encoding="utf-8")
+    qtbot.waitUntil(lambda: any(row.name == name for row in window.services_pane.source.services()),
+                    timeout=10_000)
     window.tray.menu.aboutToShow.emit()  # builds the menu as when a person opens it
     assert window.tray.hosts_menu.actions()[-1].text() == "Engine setup…"
-    assert window.tray.toggle_action.text() in ("Hide window", "Show window")
+    assert window.tray.toggle_action.text() == "Hide window"  # the window is shown
+    entry = next(action for action in window.tray.services_menu.actions() if action.text().startswith(name))
+    assert entry.text() == f"{name} — not created"
+    start, stop = entry.menu().actions()
+    assert (start.text(), start.isEnabled(), stop.text(), stop.isEnabled()) == ("Start", True, "Stop", False)
+    assert not window.tray.pulls_menu.isEnabled() and window.tray.pulls_menu.title() == "Pulls"  # none running
 
     key = docker_cli("run", "-d", "--network", "none", "--name", "gui-tray-victim", "eris/base:latest", "sleep", "300")
     os.kill(int(docker_cli("inspect", "-f", "{{.State.Pid}}", key)), signal.SIGKILL)

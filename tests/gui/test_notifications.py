@@ -65,11 +65,10 @@ def test_stopping_through_the_engine_is_not_news(window: MainWindow, docker_cli:
 
 
 def test_a_turned_off_category_stays_quiet(window: MainWindow) -> None:
+    import logging
     from dataclasses import replace
 
     from app.qt.notifications import Notification
-
-    import logging
 
     level = logging.getLogger().level
     try:

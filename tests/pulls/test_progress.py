@@ -278,3 +278,16 @@ def test_a_layer_sized_only_by_the_preview_counts_whole_once_downloaded() -> Non
     snapshot = tracker.snapshot()
     assert snapshot.done_bytes == snapshot.total_bytes == 4000
     assert snapshot.fraction == pytest.approx(7000 / 8000)  # only "a" still extracting
+
+
+def test_the_phase_counts_a_layer_already_here_as_done() -> None:
+    tracker = PullTracker()
+    tracker.apply(PullEvent(status="Already exists", layer="base"))
+    for layer in "ab":
+        tracker.apply(PullEvent(status="Pulling fs layer", layer=layer))
+    tracker.apply(PullEvent(status="Downloading", layer="a", current=10, total=100))
+    assert tracker.snapshot().phase == "Downloading layers: 1 of 3 done (1 already here, 1 waiting for size)"
+    for layer in "ab":
+        tracker.apply(PullEvent(status="Download complete", layer=layer))
+    tracker.apply(PullEvent(status="Pull complete", layer="a"))
+    assert tracker.snapshot().phase == "Extracting layers: 2 of 3 done (1 already here)"

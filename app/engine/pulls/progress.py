@@ -234,10 +234,17 @@ class PullTracker:
         retrying = [layer.retry_in for layer in layers if layer.retry_in is not None]
         if retrying:
             return f"A download failed; the engine retries in {min(retrying)} s"
+        # A layer already here is a layer done: "2 of 4 done (1 already here)".
+        here = sum(1 for layer in layers if layer.already_here)
         to_fetch = [layer for layer in layers if not layer.already_here]
+        notes = [f"{here} already here"] if here else []
         downloaded = sum(1 for layer in to_fetch if RANK[layer.phase] >= RANK[LayerPhase.DOWNLOAD_COMPLETE])
         if downloaded < len(to_fetch):
-            text = f"Downloading layers: {downloaded} of {len(to_fetch)} done"
-            return text + (f", {waiting} waiting for size" if waiting else "")
+            notes += [f"{waiting} waiting for size"] if waiting else []
+            return f"Downloading layers: {here + downloaded} of {len(layers)} done" + _in_brackets(notes)
         extracted = sum(1 for layer in to_fetch if layer.finished)
-        return f"Extracting layers: {extracted} of {len(to_fetch)} done"
+        return f"Extracting layers: {here + extracted} of {len(layers)} done" + _in_brackets(notes)
+
+
+def _in_brackets(notes: list[str]) -> str:
+    return f" ({', '.join(notes)})" if notes else ""

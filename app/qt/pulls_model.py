@@ -14,6 +14,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistent
 
 from app import humanize
 from app.engine.pulls import LayerProgress, Pull, PullState
+from app.engine.pulls.layers import LayerPhase
 from app.qt.icons import state_icon
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -22,6 +23,7 @@ FRACTION_ROLE = Qt.ItemDataRole.UserRole + 11  # float 0..1, or None while no si
 COLUMNS = ("Image", "Phase", "Progress", "Bytes", "Rate", "Time left")
 PROGRESS_COLUMN = 2
 RATE_COLUMN, TIME_LEFT_COLUMN = 4, 5
+_DOWNLOADED = frozenset({LayerPhase.VERIFYING, LayerPhase.DOWNLOAD_COMPLETE, LayerPhase.EXTRACTING})
 QUIET_SECONDS = 3.0  # no line from the engine for this long: the shown rate is no longer true
 _TOP = 0  # internal id of pull rows; a layer row's internal id is its pull's id
 _STATE_ICONS = {PullState.QUEUED: "created", PullState.RUNNING: "restarting", PullState.DONE: "running",
@@ -60,11 +62,23 @@ def _rate_and_time_left(pull: Pull, now: float) -> tuple[str, str]:
 
 
 def _layer_fraction(layer: LayerProgress) -> float | None:
+    """Download and extraction as two halves, as the pull's own bar counts them."""
     if layer.finished:
         return 1.0
+    size = layer.download_total or layer.extract_total
+    if not size:
+        return None
+    downloaded = size if layer.phase in _DOWNLOADED else min(layer.download_current, size)
+    extracted = min(layer.extract_current, size) if layer.phase is LayerPhase.EXTRACTING else 0
+    return min(1.0, (downloaded + extracted) / (2 * size))
+
+
+def _layer_bytes(layer: LayerProgress) -> str:
+    if layer.phase is LayerPhase.EXTRACTING and layer.extract_total:
+        return f"extracting {humanize.size(layer.extract_current)} of {humanize.size(layer.extract_total)}"
     if layer.download_total:
-        return min(1.0, layer.download_current / layer.download_total)
-    return None
+        return f"{humanize.size(layer.download_current)} of {humanize.size(layer.download_total)}"
+    return ""
 
 
 class PullsBridge(QObject):
@@ -236,7 +250,5 @@ class PullsModel(QAbstractItemModel):
             return _layer_fraction(layer)
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        total = layer.download_total
-        size = f"{humanize.size(layer.download_current)} of {humanize.size(total)}" if total else ""
-        values = [layer.layer_id, layer.phase.value, "", size, "", ""]
+        values = [layer.layer_id, layer.phase.value, "", _layer_bytes(layer), "", ""]
         return values[column]

@@ -106,3 +106,16 @@ def test_an_image_is_pulled_again_from_its_context_menu(window: MainWindow, dock
     assert pull.state is PullState.DONE and pull.phase == "Image is up to date"
     menu.deleteLater()
     docker_cli("rmi", reference, check=False)
+
+
+def test_a_layer_row_shows_its_extraction_too() -> None:
+    from app.engine.pulls import LayerProgress
+    from app.engine.pulls.layers import LayerPhase
+    from app.qt.pulls_model import _layer_bytes, _layer_fraction
+
+    downloading = LayerProgress("a", LayerPhase.DOWNLOADING, 500_000, 1_000_000, 0, None)
+    extracting = LayerProgress("a", LayerPhase.EXTRACTING, 1_000_000, 1_000_000, 250_000, 1_000_000)
+    assert _layer_fraction(downloading) == 0.25 and _layer_fraction(extracting) == 0.625
+    assert _layer_bytes(downloading) == "500 kB of 1 MB"
+    assert _layer_bytes(extracting) == "extracting 250 kB of 1 MB"
+    assert _layer_fraction(LayerProgress("b", LayerPhase.WAITING, 0, None, 0, None)) is None

@@ -371,8 +371,8 @@ class PrunePlan:
     frees: int  # bytes certainly freed
     note: str = ""
     label: str | None = None  # only objects with this label (tests scope prunes to their own objects)
-    # Only containers created before this engine time (0: no limit), so one made after the person looked
-    # is not removed unseen; a second past the snapshot, whose Date header drops the fraction.
+    # Only objects created before this engine time (0: no limit), so one made after the person looked
+    # is not removed unseen (volumes, which no such filter narrows, are removed by name instead).
     until: int = 0
     image_rule: ImageRule = ImageRule.UNUSED
 
@@ -425,7 +425,7 @@ def plan_prune(
                 f" ({humanize.size(shared)}, summed per image) are freed only where no remaining image uses them."
                 if shared else "")
         return PrunePlan(kind, image_rule.description, items, _frees(items), note, label=label,
-                         image_rule=image_rule)
+                         image_rule=image_rule, until=_just_after(usage))
     if kind is UsageKind.CONTAINERS:
         containers = [c for c in usage.containers if not c.active and labels_match(c.labels, label)]
         items = tuple(
@@ -434,7 +434,7 @@ def plan_prune(
         )
         note = "Their writable layers are deleted; the images they were made from stay."
         return PrunePlan(kind, "Containers that are not running (created, exited or dead)", items, _frees(items),
-                         note, label=label, until=usage.taken_at + 1 if usage.taken_at else 0)
+                         note, label=label, until=_just_after(usage))
     if kind is UsageKind.VOLUMES:
         volumes = [v for v in usage.volumes if not v.in_use and labels_match(v.labels, label)]
         items = tuple(
@@ -452,7 +452,12 @@ def plan_prune(
         PruneItem(r.key, r.name, r.kind, r.size) for r in sorted(records, key=lambda r: (-r.size, r.name))
     )
     return PrunePlan(kind, "Build cache records no build uses", items, _frees(items),
-                     "Later builds may take longer.", label=label)
+                     "Later builds may take longer.", until=_just_after(usage))
+
+
+def _just_after(usage: DiskUsage) -> int:
+    """A second past the snapshot (its Date header drops the fraction); 0 when its time is unknown."""
+    return usage.taken_at + 1 if usage.taken_at else 0
 
 
 # -- pruning
@@ -482,10 +487,13 @@ def prune_containers(api: docker.APIClient, *, label: str | None = None, until: 
                        _int(answer.get("SpaceReclaimed"), 0))
 
 
-def prune_images(api: docker.APIClient, *, rule: ImageRule = ImageRule.UNUSED, label: str | None = None) -> PruneResult:
+def prune_images(api: docker.APIClient, *, rule: ImageRule = ImageRule.UNUSED, label: str | None = None,
+                 until: int = 0) -> PruneResult:
     filters: dict[str, Any] = {"dangling": ["true" if rule is ImageRule.DANGLING else "false"]}
     if label:
         filters["label"] = [label]
+    if until > 0:
+        filters["until"] = str(until)
     answer = api.prune_images(filters=filters) or {}
     removed = tuple(str(item.get("Deleted")) for item in answer.get("ImagesDeleted") or () if item.get("Deleted"))
     return PruneResult(UsageKind.IMAGES, removed, _int(answer.get("SpaceReclaimed"), 0))
@@ -502,7 +510,27 @@ def prune_volumes(api: docker.APIClient, *, label: str | None = None) -> PruneRe
                        _int(answer.get("SpaceReclaimed"), 0))
 
 
-def prune_build_cache(api: docker.APIClient) -> PruneResult:
+def remove_volumes(api: docker.APIClient, names: Iterable[str], sizes: Mapping[str, int]) -> PruneResult:
+    """Remove exactly the volumes that were shown; one that came into use meanwhile stays."""
+    removed: list[str] = []
+    for name in names:
+        try:
+            api.remove_volume(name)
+        except docker.errors.NotFound:
+            continue
+        except docker.errors.APIError as error:
+            if error.status_code == 409:  # a container took it up after the person looked
+                continue
+            raise
+        removed.append(name)
+    return PruneResult(UsageKind.VOLUMES, tuple(removed), sum(max(0, sizes.get(name, 0)) for name in removed))
+
+
+def prune_build_cache(api: docker.APIClient, until: int = 0) -> PruneResult:
+    if until > 0 and _version_at_least(str(api.api_version), (1, 39)):
+        answer = api.prune_builds(filters={"until": str(until)}, all=True) or {}
+        return PruneResult(UsageKind.BUILD_CACHE, tuple(answer.get("CachesDeleted") or ()),
+                           _int(answer.get("SpaceReclaimed"), 0))
     answer = api.prune_builds(all=True) or {}
     return PruneResult(UsageKind.BUILD_CACHE, tuple(answer.get("CachesDeleted") or ()),
                        _int(answer.get("SpaceReclaimed"), 0))
@@ -513,7 +541,7 @@ def prune(api: docker.APIClient, plan: PrunePlan) -> PruneResult:
     if plan.kind is UsageKind.CONTAINERS:
         return prune_containers(api, label=plan.label, until=plan.until)
     if plan.kind is UsageKind.IMAGES:
-        return prune_images(api, rule=plan.image_rule, label=plan.label)
+        return prune_images(api, rule=plan.image_rule, label=plan.label, until=plan.until)
     if plan.kind is UsageKind.VOLUMES:
-        return prune_volumes(api, label=plan.label)
-    return prune_build_cache(api)
+        return remove_volumes(api, [item.key for item in plan.items], {item.key: item.size for item in plan.items})
+    return prune_build_cache(api, plan.until)

@@ -55,8 +55,11 @@ for file in \
 done
 ls "$bundle"/_internal/PySide6/Qt/plugins/iconengines/*svg* >/dev/null 2>&1 || fail "Qt's SVG icon engine is missing"
 # ssh:// engines: the docker SDK's ssh transport imports paramiko, which is built on cryptography.
-for package in paramiko cryptography; do
-  [ -d "$bundle/_internal/$package" ] || fail "$package is missing from the app folder (ssh:// engines need it)"
+# Pure-Python modules live in the program's archive, not as files: ask PyInstaller's viewer.
+modules=$("$venv/bin/pyi-archive_viewer" -b -r "$bundle/eris-desktop-cli" 2>/dev/null | sed 's/^ *//') \
+  || fail "pyi-archive_viewer could not read $bundle/eris-desktop-cli"
+for module in docker.transport.sshconn paramiko cryptography; do
+  grep -qx "$module" <<<"$modules" || fail "$module is missing from the app (ssh:// engines need it)"
 done
 for unwanted in QtWebEngineCore QtQml QtQuick Qt3DCore QtMultimedia QtPdf; do
   if compgen -G "$bundle/_internal/PySide6/$unwanted.*" >/dev/null \

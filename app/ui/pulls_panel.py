@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QApplication,
@@ -32,7 +32,12 @@ def _bar_text(pull: Pull | None, fraction: float | None) -> str:
 
 
 class ProgressDelegate(QStyledItemDelegate):
-    """A bar per row; a pull whose sizes are not known yet shows a busy bar, never a made-up figure."""
+    """A bar per row; a pull whose sizes are not known yet shows a busy bar, an ended one stands still."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
+        # Rows tall enough for a bar whose percentage can be read, not a sliver under its text.
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width(), max(hint.height(), option.fontMetrics.height() + 10))  # type: ignore[attr-defined]
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
@@ -41,7 +46,7 @@ class ProgressDelegate(QStyledItemDelegate):
             return
         fraction = index.data(FRACTION_ROLE)
         bar = QStyleOptionProgressBar()
-        bar.rect = QRect(option.rect.adjusted(2, 3, -2, -3))  # type: ignore[attr-defined]
+        bar.rect = QRect(option.rect.adjusted(2, 2, -2, -2))  # type: ignore[attr-defined]
         bar.minimum = 0
         bar.maximum = 1000 if fraction is not None else 0
         bar.progress = int(fraction * 1000) if fraction is not None else 0

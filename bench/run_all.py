@@ -1,8 +1,8 @@
 """Run every benchmark, each in its own process (so RSS figures stay independent), and tabulate them.
 
-    /work/venv/bin/python bench/run_all.py                      # all five, ~20 min on 2 cores
-    /work/venv/bin/python bench/run_all.py --burst-count 300    # a shorter burst
-    /work/venv/bin/python bench/run_all.py --only containers_load memory
+    .venv/bin/python bench/run_all.py                      # all five, ~20 min on 2 cores
+    .venv/bin/python bench/run_all.py --burst-count 300    # a shorter burst
+    .venv/bin/python bench/run_all.py --only containers_load memory
 
 Exits 0 when every benchmark ran (met its target or not), 1 when one could not be set up.
 """

@@ -927,6 +927,13 @@ def _seed(engine: PrivateEngine) -> None:
     shutil.rmtree(engine.root / "build", ignore_errors=True)
 
 
+def import_base(engine: PrivateEngine) -> None:
+    """Only the base image, without the registry round: for tests on an engine of their own."""
+    if engine.base_image not in _local_tags(engine):
+        _build(engine, engine.base_image)
+        shutil.rmtree(engine.root / "build", ignore_errors=True)
+
+
 def _untag_stale_registry_names(engine: PrivateEngine, local: set[str]) -> None:
     # After the registry moved to another port, names with the old port only confuse.
     for tag in sorted(local):

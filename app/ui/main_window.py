@@ -267,9 +267,12 @@ class MainWindow(QMainWindow):
 
     def _refresh_tray(self) -> None:
         containers = self.models.model(Kind.CONTAINER)
+        # While the engine is away, or its list is still arriving, a missing row says nothing:
+        # a container that died before an outage is still down after it.
+        listed = self.models.state.status is Status.CONNECTED and not self.models.pending()
         for key in list(self._down):
             row = containers.row_by_key(key)
-            if row is None or getattr(row, "state", "") == "running":
+            if (row is None and listed) or getattr(row, "state", "") == "running":
                 del self._down[key]  # removed, or running again
         pulling = sum(not pull.finished for pull in self.pulls.model.pulls())
         self.tray.show_state(self.models.state, pulling=pulling, down=list(self._down.values()))

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app import APP_NAME
 from app.engine.connection import Endpoint
 from app.engine.errors import EngineError
+from app.engine.incidents import Incident
 from app.engine.pulls import Pull
 from app.engine.rows import ImageRow, Kind
 from app.engine.tracker import ConnectionState, Status
@@ -34,6 +35,7 @@ from app.qt.pulls import PullsController
 from app.settings import Settings, SettingsStore
 from app.ui.actions import ActionController
 from app.ui.details_pane import DetailsPane
+from app.ui.down_containers import DownContainers
 from app.ui.engine_status import EngineBanner, EngineStatusBar
 from app.ui.errors import show_error
 from app.ui.notification_area import NotificationBar, NotificationHistory
@@ -117,8 +119,8 @@ class MainWindow(QMainWindow):
         self.notifier = EngineNotifier(self.notifications, self)
         self.models.state_changed.connect(self.notifier.state_changed)
         self.models.incident.connect(self.notifier.incident)
-        self._down: dict[str, str] = {}  # container key → name, for containers that stopped unasked
-        self.models.incident.connect(lambda incident: self._down.__setitem__(incident.key, incident.name))
+        self.down_containers = DownContainers(self.models)
+        self.models.incident.connect(self._container_down)
         for model in (self.pulls.model, self.models.model(Kind.CONTAINER)):
             for signal in (model.rowsInserted, model.rowsRemoved, model.dataChanged):
                 signal.connect(self._refresh_tray)
@@ -266,16 +268,12 @@ class MainWindow(QMainWindow):
         return wizard
 
     def _refresh_tray(self) -> None:
-        containers = self.models.model(Kind.CONTAINER)
-        # While the engine is away, or its list is still arriving, a missing row says nothing:
-        # a container that died before an outage is still down after it.
-        listed = self.models.state.status is Status.CONNECTED and not self.models.pending()
-        for key in list(self._down):
-            row = containers.row_by_key(key)
-            if (row is None and listed) or getattr(row, "state", "") == "running":
-                del self._down[key]  # removed, or running again
         pulling = sum(not pull.finished for pull in self.pulls.model.pulls())
-        self.tray.show_state(self.models.state, pulling=pulling, down=list(self._down.values()))
+        self.tray.show_state(self.models.state, pulling=pulling, down=self.down_containers.names())
+
+    def _container_down(self, incident: Incident) -> None:
+        self.down_containers.add(incident)
+        self._refresh_tray()
 
     def _state_changed(self, state: ConnectionState) -> None:
         self._refresh_tray()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMainWindow,
     QPushButton,
     QWidget,
 )
@@ -74,11 +76,20 @@ class NotificationHistory(QDockWidget):
         self.list.itemClicked.connect(self._open)
         self.setWidget(self.list)
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        # Beside the pulls panel the dock area would leave it a sliver: give it room for a
+        # title and the start of its text, unless it is wide enough already.
+        window, wanted = self.parentWidget(), 72 * self.fontMetrics().averageCharWidth()
+        if isinstance(window, QMainWindow) and not self.isFloating() and self.width() < wanted:
+            window.resizeDocks([self], [wanted], Qt.Orientation.Horizontal)
+
     def add(self, notification: Notification) -> None:
         stamp = time.strftime("%H:%M:%S", time.localtime(notification.posted_at))
         item = QListWidgetItem(dot(SEVERITY_COLOURS[notification.severity]),
                                f"{stamp}  {notification.title} — {notification.text}")
         item.setData(Qt.ItemDataRole.UserRole, notification)
+        item.setToolTip(f"{notification.title}\n{notification.text}")
         self.list.insertItem(0, item)
         while self.list.count() > HISTORY:  # as many as the notification centre keeps
             self.list.takeItem(self.list.count() - 1)

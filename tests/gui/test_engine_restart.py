@@ -56,8 +56,9 @@ def test_engine_lost_and_back(qtbot: QtBot, own_engine: private_engine.PrivateEn
     try:
         qtbot.waitUntil(lambda: "before-outage" in _volumes(main), timeout=15_000)
         os.kill(int(cli("inspect", "-f", "{{.State.Pid}}", "dies-before-outage")), signal.SIGKILL)
-        qtbot.waitUntil(lambda: main.tray.badge == STATE_COLOURS["paused"], timeout=10_000)  # amber: one down
+        qtbot.waitUntil(lambda: bool(main.notifications.history), timeout=10_000)
         assert [n.title for n in main.notifications.history] == ["Container stopped"]
+        assert main.tray.badge == STATE_COLOURS["paused"] and "dies-before-outage" in main.tray.icon.toolTip()
 
         # Killed, as a crash would end it: no orderly shutdown, its socket file left behind.
         os.kill(int((ROOT / "pid").read_text().strip()), signal.SIGKILL)

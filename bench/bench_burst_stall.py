@@ -214,12 +214,16 @@ def main() -> common.Result:
     parser.add_argument("--engine-cpus", default="", metavar="LIST",
                         help="run the engine's processes and the burst driver on these cores only, and this "
                              "process and the bare Qt probe on the others, e.g. 1 (default: everything anywhere)")
+    parser.add_argument("--kernel-cpus", default="", metavar="LIST",
+                        help="during the bursts, send the kernel's unbound work queues and device interrupts to "
+                             "these cores, e.g. 1 with --engine-cpus 1 (default: where the kernel puts them)")
     parser.add_argument("--sample", action="store_true",
                         help="sample the GUI thread's stack during stalls and show where it was (costs a little)")
     args = parser.parse_args()
     engine_cpus = engine_priority.parse_cpus(args.engine_cpus)
     if engine_cpus and not os.sched_getaffinity(0) - engine_cpus:
         parser.error(f"--engine-cpus {args.engine_cpus} leaves no core for the app")
+    kernel_cpus = engine_priority.parse_cpus(args.kernel_cpus)
     if engine_cpus:
         # Before any thread or child exists, so that all of them inherit the desktop's cores.
         os.sched_setaffinity(0, os.sched_getaffinity(0) - engine_cpus)
@@ -261,7 +265,11 @@ def main() -> common.Result:
         for label, action, lines, shows in bursts(args.events, ids, names):
             ids_file.write_text("\n".join(lines) + "\n")
             with engine_priority.engine_niced(engine.root, args.engine_nice) as threads, \
-                    engine_priority.engine_pinned(engine.root, engine_cpus) as pinned:
+                    engine_priority.engine_pinned(engine.root, engine_cpus) as pinned, \
+                    engine_priority.kernel_work_on(kernel_cpus) as kernel_files:
+                if kernel_files:
+                    common.say(f"{action}: {kernel_files} kernel affinities (unbound work queues, interrupts) "
+                               f"on cores {args.kernel_cpus} only")
                 if threads:
                     common.say(f"{action}: {threads} engine threads at nice {args.engine_nice}")
                 if pinned:
@@ -312,7 +320,8 @@ def main() -> common.Result:
         f"{common.seconds(second.catch_up_s)} after the engine ({len(ids)} containers, {args.events} events, "
         f"{args.driver} driver"
         f"{f', engine at nice {args.engine_nice}' if args.engine_nice else ''}"
-        f"{f', engine and driver on cores {args.engine_cpus}' if args.engine_cpus else ''})"
+        f"{f', engine and driver on cores {args.engine_cpus}' if args.engine_cpus else ''}"
+        f"{f', kernel work on cores {args.kernel_cpus}' if args.kernel_cpus else ''})"
     )
     figures = {
         "max_stall_s": worst, "baseline_stall_s": baseline.max_stall, "probe_max_stall_s": machine,

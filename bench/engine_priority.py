@@ -109,3 +109,37 @@ def engine_pinned(root: Path, cpus: set[int], also: list[int] | None = None) -> 
         yield threads
     finally:
         _set_affinity(process_tree(engine_pids(root)), everyone)
+
+
+def _mask(cpus: set[int]) -> str:
+    return format(sum(1 << cpu for cpu in cpus), "x")
+
+
+def _kernel_affinity_files() -> list[Path]:
+    # Unbound work queues (writeback, cgroup and namespace teardown, …) and device interrupts:
+    # the kernel's own work that no process affinity moves.
+    return [Path("/sys/devices/virtual/workqueue/cpumask"), *sorted(Path("/proc/irq").glob("*/smp_affinity"))]
+
+
+@contextmanager
+def kernel_work_on(cpus: set[int]) -> Iterator[int]:
+    """Within the block the kernel's unbound work and interrupts go to ``cpus`` where it allows; yields how many."""
+    if not cpus:
+        yield 0
+        return
+    before: dict[Path, str] = {}
+    for path in _kernel_affinity_files():
+        try:
+            old = path.read_text().strip()
+            path.write_text(_mask(cpus))
+            before[path] = old
+        except OSError:
+            continue  # an interrupt the kernel keeps where it is, or no permission
+    try:
+        yield len(before)
+    finally:
+        for path, old in before.items():
+            try:
+                path.write_text(old)
+            except OSError:
+                continue

@@ -194,12 +194,14 @@ def forge(
 
 
 def forge_index(registry: Registry, repository: str, tag: str, images: Sequence[tuple[ForgedImage, str, str]]) -> str:
-    """A manifest list naming each (image, os, arch); the images must be in ``repository``."""
-    entries = [
-        {"mediaType": image.manifest_type, "digest": image.manifest_digest, "size": image.manifest_size,
-         "platform": {"os": os_name, "architecture": arch}}
-        for image, os_name, arch in images
-    ]
+    """A manifest list naming each (image, os, arch); an arch "arm/v6" has a variant; the images must be in
+    ``repository``."""
+    entries = []
+    for image, os_name, arch in images:
+        name, _, variant = arch.partition("/")
+        platform = {"os": os_name, "architecture": name, **({"variant": variant} if variant else {})}
+        entries.append({"mediaType": image.manifest_type, "digest": image.manifest_digest,
+                        "size": image.manifest_size, "platform": platform})
     body = {"schemaVersion": 2, "mediaType": MANIFEST_LIST, "manifests": entries}
     return registry.put_manifest(repository, tag, body, MANIFEST_LIST)[0]
 

@@ -57,6 +57,22 @@ def test_a_manifest_list_gives_the_engines_platform(
     assert pull.progress.done_bytes == preview.to_download_bytes
 
 
+def test_an_arm_engine_gets_the_newest_variant_it_can_run(forged: Forger, registry: forge.Registry,
+                                                          endpoint: Endpoint) -> None:
+    v5, v6, v7 = (forged((size * MB,)) for size in (1, 2, 3))
+    tag = v6.tag + "-arm"
+    forge.forge_index(registry, v6.repository, tag, [(v5, "linux", "arm/v5"), (v7, "linux", "arm/v7"),
+                                                     (v6, "linux", "arm/v6")])
+    ref = f"{registry.address}/{v6.repository}:{tag}"
+
+    seen = {arch: preview_pull(endpoint, ref, platform=("linux", arch)) for arch in ("armv7l", "arm/v6", "arm")}
+    assert (seen["armv7l"].platform, seen["armv7l"].manifest_digest) == ("linux/arm/v7", v7.manifest_digest)
+    assert (seen["arm/v6"].platform, seen["arm/v6"].manifest_digest) == ("linux/arm/v6", v6.manifest_digest)
+    assert seen["arm"].manifest_digest == v7.manifest_digest  # no variant said: ARMv7, as docker assumes
+    with pytest.raises(ImageNotFound, match="runs linux/arm/v4; the image is built for linux/arm/v5, linux/arm/v7"):
+        preview_pull(endpoint, ref, platform=("linux", "arm/v4"))
+
+
 def test_oci_manifests_are_read_like_dockers(forged: Forger, endpoint: Endpoint, manager: PullManager) -> None:
     image = forged((1 * MB, 1 * MB), oci=True)
     preview = preview_pull(endpoint, image.ref)

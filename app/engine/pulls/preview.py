@@ -28,8 +28,13 @@ OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
 ACCEPT = ", ".join((DOCKER_MANIFEST, DOCKER_LIST, OCI_MANIFEST, OCI_INDEX))
 _LISTS = (DOCKER_LIST, OCI_INDEX)
-# Go's names for what `uname -m` and some tools call otherwise.
-_ARCH_ALIASES = {"x86_64": "amd64", "aarch64": "arm64", "armhf": "arm", "i386": "386"}
+# Go's names (and the variant they imply) for what `uname -m` and some tools call otherwise.
+_ARCH_ALIASES = {
+    "x86_64": ("amd64", ""), "i386": ("386", ""), "aarch64": ("arm64", "v8"),
+    "armhf": ("arm", "v7"), "armel": ("arm", "v6"), "armv7l": ("arm", "v7"), "armv6l": ("arm", "v6"),
+}
+# What an image list means when it names no variant (as containerd reads it).
+_DEFAULT_VARIANTS = {"arm64": "v8", "arm": "v7"}
 NAMES_IN_SENTENCE = 3
 
 
@@ -111,33 +116,66 @@ def _layers(count: int) -> str:
     return f"{count} layer{'s' if count != 1 else ''}"
 
 
-def _normal_arch(arch: str) -> str:
-    return _ARCH_ALIASES.get(arch, arch)
+def normal_platform(arch: str, variant: str = "") -> tuple[str, str]:
+    """("aarch64", "") → ("arm64", "v8"); "arm/v6" → ("arm", "v6"): Go's architecture and its variant."""
+    name, _, given = arch.partition("/")
+    name, implied = _ARCH_ALIASES.get(name, (name, ""))
+    return name, given or variant or implied or _DEFAULT_VARIANTS.get(name, "")
 
 
-def _pick_platform(index: Mapping[str, Any], os_name: str, arch: str, reference: ImageReference) -> str:
+def platform_text(os_name: str, arch: str, variant: str) -> str:
+    shown = variant and not (arch == "arm64" and variant == "v8")  # as docker writes them
+    return f"{os_name}/{arch}/{variant}" if shown else f"{os_name}/{arch}"
+
+
+def _variant_rank(offered: str, wanted: str, arch: str) -> int | None:
+    """How well a build for ``offered`` suits an engine of ``wanted``; None when it cannot run there."""
+    if offered == wanted:
+        return 100
+    if arch != "arm":
+        return 0  # variants that do not decide whether it runs
+    levels = [int(variant[1:]) if variant[1:].isdigit() else -1 for variant in (offered, wanted)]
+    # An ARMv7 engine runs ARMv6 and ARMv5 builds too; the newest it can run suits it best.
+    return levels[0] if 0 <= levels[0] <= levels[1] else None
+
+
+def _pick_platform(index: Mapping[str, Any], os_name: str, arch: str, reference: ImageReference) -> tuple[str, str]:
+    """The digest and the platform of the build the engine would pull."""
     entries: Sequence[Mapping[str, Any]] = index.get("manifests") or []
-    offered = []
-    for entry in entries:
+    wanted_arch, wanted_variant = normal_platform(arch)
+    offered, suited = [], []
+    for position, entry in enumerate(entries):
         platform = entry.get("platform") or {}
-        entry_os, entry_arch = str(platform.get("os", "")), _normal_arch(str(platform.get("architecture", "")))
-        offered.append(f"{entry_os}/{entry_arch}")
-        if entry_os == os_name and entry_arch == _normal_arch(arch):
-            return str(entry["digest"])
+        entry_os = str(platform.get("os", ""))
+        entry_arch, entry_variant = normal_platform(str(platform.get("architecture", "")),
+                                                    str(platform.get("variant", "")))
+        text = platform_text(entry_os, entry_arch, entry_variant)
+        offered.append(text)
+        rank = _variant_rank(entry_variant, wanted_variant, entry_arch) if (
+            entry_os == os_name and entry_arch == wanted_arch) else None
+        if rank is not None:
+            suited.append((-rank, position, str(entry["digest"]), text))
+    if suited:
+        _rank, _position, digest, text = min(suited)
+        return digest, text
     raise ImageNotFound(
         f"{reference.familiar} has no build for this engine",
-        f"The engine runs {os_name}/{arch}; the image is built for {', '.join(offered) or 'no platform'}.",
+        f"The engine runs {platform_text(os_name, wanted_arch, wanted_variant)}; "
+        f"the image is built for {', '.join(offered) or 'no platform'}.",
         "Choose another tag or image, or an engine of a matching platform.",
     )
 
 
-def _manifest(client: RegistryClient, reference: ImageReference, os_name: str, arch: str) -> tuple[dict[str, Any], str]:
+def _manifest(
+    client: RegistryClient, reference: ImageReference, os_name: str, arch: str
+) -> tuple[dict[str, Any], str, str]:
     what = f"the manifest of {reference.familiar}"
     manifest, response = client.get_json(f"{reference.path}/manifests/{reference.version}", what, ACCEPT)
     media_type = str(manifest.get("mediaType") or response.headers.get("Content-Type", "")).split(";")[0]
     digest = response.headers.get("Docker-Content-Digest", reference.digest or "")
+    platform = platform_text(os_name, *normal_platform(arch))  # a single manifest: the engine's, whatever it says
     if media_type in _LISTS or "manifests" in manifest:
-        digest = _pick_platform(manifest, os_name, arch, reference)
+        digest, platform = _pick_platform(manifest, os_name, arch, reference)
         manifest, response = client.get_json(f"{reference.path}/manifests/{digest}", what, ACCEPT)
     if manifest.get("schemaVersion") != 2 or "config" not in manifest:
         raise PullFailed(
@@ -145,7 +183,7 @@ def _manifest(client: RegistryClient, reference: ImageReference, os_name: str, a
             "Its registry serves it in the old v1 manifest format, which has no layer sizes.",
             "Pull it to see what it costs.",
         )
-    return manifest, digest
+    return manifest, digest, platform
 
 
 @dataclass(frozen=True)
@@ -153,11 +191,12 @@ class RemoteImage:
     manifest_digest: str
     config_digest: str  # also the image's id once pulled
     layers: list[tuple[str, str, int]]  # (blob digest, diff id, compressed size), bottom first
+    platform: str = ""  # "linux/arm/v7": the build picked for the engine
 
 
 def read_remote_image(client: RegistryClient, reference: ImageReference, os_name: str, arch: str) -> RemoteImage:
     """The layers of the image that an engine on ``os_name``/``arch`` would pull."""
-    manifest, digest = _manifest(client, reference, os_name, arch)
+    manifest, digest, platform = _manifest(client, reference, os_name, arch)
     config_digest = str(manifest["config"]["digest"])
     config, _ = client.get_json(f"{reference.path}/blobs/{config_digest}", f"the configuration of {reference.familiar}")
     diff_ids = list((config.get("rootfs") or {}).get("diff_ids") or [])
@@ -170,7 +209,7 @@ def read_remote_image(client: RegistryClient, reference: ImageReference, os_name
     layers = [
         (str(blob["digest"]), str(diff), int(blob.get("size", 0))) for blob, diff in zip(blobs, diff_ids, strict=True)
     ]
-    return RemoteImage(digest, config_digest, layers)
+    return RemoteImage(digest, config_digest, layers, platform)
 
 
 def compare(reference: ImageReference, platform: str, remote: RemoteImage, local: LocalLayerIndex) -> PullPreview:
@@ -205,7 +244,7 @@ def preview_pull(
     try:
         if platform is None:
             info = engine_info(api, endpoint)
-            platform = (info.os, info.arch)
+            platform = (info.os, _engine_arch(api, info.arch))
         os_name, arch = platform
         remote = read_remote_image(client, reference, os_name, arch)
         try:
@@ -215,7 +254,19 @@ def preview_pull(
             raise translate(
                 error, f"Could not compare {reference.familiar} with local images", endpoint.display_address
             ) from error
-        return compare(reference, f"{os_name}/{_normal_arch(arch)}", remote, index)
+        return compare(reference, remote.platform, remote, index)
     finally:
         client.close()
         api.close()
+
+
+def _engine_arch(api: Any, arch: str) -> str:
+    """"arm/v6" on an ARMv6 engine: /version says only "arm", /info the machine ("armv6l")."""
+    if arch != "arm":
+        return arch
+    try:
+        machine = str(api.info().get("Architecture", ""))
+    except Exception:  # noqa: BLE001 - without it the usual ARMv7 is assumed, as docker does
+        return arch
+    name, variant = normal_platform(machine)
+    return f"arm/{variant}" if name == "arm" and variant else arch

@@ -10,10 +10,16 @@ lazy module already runs it.
 from __future__ import annotations
 
 import importlib
+import importlib.abc
+import importlib.machinery
 import importlib.util
 import sys
+import threading
 import types
+from collections.abc import Sequence
 from typing import Any
+
+_loading = threading.RLock()
 
 
 class _Deferred(types.ModuleType):
@@ -24,11 +30,53 @@ class _Deferred(types.ModuleType):
         # (PySide6 reads the source of each module imported after it): they do not count as use.
         if attribute.startswith("__") and attribute.endswith("__"):
             raise AttributeError(attribute)
-        if sys.modules.get(self.__name__) is self:
-            del sys.modules[self.__name__]
-        real = importlib.import_module(self.__name__)
-        self.__dict__.update(real.__dict__)  # modules that bound the stand-in see the real names
-        return getattr(real, attribute)
+        return getattr(_load(self), attribute)
+
+
+def _load(stand_in: _Deferred) -> types.ModuleType:
+    name = stand_in.__name__
+    with _loading:  # two threads asking at once load it once
+        current = sys.modules.get(name)
+        if current is not None and current is not stand_in:
+            return current
+        sys.modules.pop(name, None)
+        real = importlib.import_module(name)
+        stand_in.__dict__.update(real.__dict__)  # modules that bound the stand-in see the real names
+        return real
+
+
+class _AlreadyLoaded(importlib.abc.Loader):
+    """Hands the import system a module that loading its package made meanwhile (not a second copy)."""
+
+    def __init__(self, module: types.ModuleType) -> None:
+        self._module = module
+        self._spec = module.__spec__
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
+        return self._module
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        module.__spec__ = self._spec  # as its own import left it
+
+
+class _LoadParentFirst(importlib.abc.MetaPathFinder):
+    """``import paramiko.client`` before any use: the real package must run first (its
+    submodules import each other through it)."""
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None, target: types.ModuleType | None = None,
+                  ) -> importlib.machinery.ModuleSpec | None:
+        parent = sys.modules.get(fullname.rpartition(".")[0])
+        if not isinstance(parent, _Deferred):
+            return None
+        _load(parent)
+        existing = sys.modules.get(fullname)
+        if existing is None:
+            return None  # a submodule the package does not import itself: the usual finders go on
+        spec = importlib.util.spec_from_loader(fullname, _AlreadyLoaded(existing))
+        # The import system, finding the name loaded meanwhile, takes the module's own spec and
+        # would run it a second time: for the moment that spec is this one (put back on exec).
+        existing.__spec__ = spec
+        return spec
 
 
 def defer(name: str) -> bool:
@@ -42,6 +90,8 @@ def defer(name: str) -> bool:
     stand_in.__spec__ = spec  # read by the import system; spec._initializing is unset, so it is taken as loaded
     stand_in.__file__ = spec.origin
     if spec.submodule_search_locations is not None:
-        stand_in.__path__ = list(spec.submodule_search_locations)  # its submodules can be imported as ever
+        stand_in.__path__ = list(spec.submodule_search_locations)
+    if not any(isinstance(finder, _LoadParentFirst) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _LoadParentFirst())
     sys.modules[name] = stand_in
     return True

@@ -37,10 +37,25 @@ def test_the_first_use_loads_the_real_module_for_everyone_who_imported_it() -> N
 
 
 def test_a_submodule_can_be_imported_before_the_package_is_used() -> None:
+    # paramiko.client imports paramiko.util through the package: the package must run first.
     out = _run("""
         import app
+        import paramiko.client
         from paramiko.config import SSHConfig
         import paramiko
-        print(SSHConfig is paramiko.SSHConfig)
+        print(SSHConfig is paramiko.SSHConfig, paramiko.client.SSHClient is paramiko.SSHClient)
     """)
-    assert out == "True"
+    assert out == "True True"
+
+
+def test_two_threads_asking_at_once_get_the_same_module() -> None:
+    out = _run("""
+        import threading
+        import app, paramiko
+        seen = []
+        threads = [threading.Thread(target=lambda: seen.append(paramiko.Transport)) for _ in range(8)]
+        for thread in threads: thread.start()
+        for thread in threads: thread.join()
+        print(len(seen), len(set(seen)))
+    """)
+    assert out == "8 1"

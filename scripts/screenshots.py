@@ -182,11 +182,11 @@ def _notifications_picture(window: Any, docker_host: str, registry_image: str, o
         client.close()
     _wait_until(lambda: window.notification_bar.isVisible() and "keys" in window.notification_bar.text.text(),
                 "the service's notification")
-    window.notification_history.show()
+    window.notification_history.toggleViewAction().trigger()  # View → Notifications, as a person opens it
     _settle(SETTLE_SECONDS)
     path = out / "notifications.png"
     window.grab().save(str(path))
-    window.notification_history.hide()
+    window.notification_history.toggleViewAction().trigger()
     return path
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -75,13 +74,14 @@ class NotificationHistory(QDockWidget):
         self.list.itemActivated.connect(self._open)
         self.list.itemClicked.connect(self._open)
         self.setWidget(self.list)
+        self.toggleViewAction().triggered.connect(self._toggled_by_person)
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        super().showEvent(event)
-        # Beside the pulls panel the dock area would leave it a sliver: give it room for a
-        # title and the start of its text, unless it is wide enough already.
+    def _toggled_by_person(self, shown: bool) -> None:
+        # Beside the pulls panel the dock area would leave it a sliver: give it room for a title
+        # and the start of its text when a person opens it, never over a size they or a saved
+        # layout chose (restores, and shows from the tray, do not come here).
         window, wanted = self.parentWidget(), 72 * self.fontMetrics().averageCharWidth()
-        if isinstance(window, QMainWindow) and not self.isFloating() and self.width() < wanted:
+        if shown and isinstance(window, QMainWindow) and not self.isFloating() and self.width() < wanted:
             window.resizeDocks([self], [wanted], Qt.Orientation.Horizontal)
 
     def add(self, notification: Notification) -> None:

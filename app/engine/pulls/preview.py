@@ -120,7 +120,9 @@ def normal_platform(arch: str, variant: str = "") -> tuple[str, str]:
     """("aarch64", "") → ("arm64", "v8"); "arm/v6" → ("arm", "v6"): Go's architecture and its variant."""
     name, _, given = arch.partition("/")
     name, implied = _ARCH_ALIASES.get(name, (name, ""))
-    return name, given or variant or implied or _DEFAULT_VARIANTS.get(name, "")
+    chosen = given or variant or implied or _DEFAULT_VARIANTS.get(name, "")
+    chosen = f"v{chosen}" if chosen.isdigit() else chosen  # "7" is how some lists write v7
+    return name, "" if (name, chosen) == ("amd64", "v1") else chosen
 
 
 def platform_text(os_name: str, arch: str, variant: str) -> str:
@@ -128,18 +130,27 @@ def platform_text(os_name: str, arch: str, variant: str) -> str:
     return f"{os_name}/{arch}/{variant}" if shown else f"{os_name}/{arch}"
 
 
-def _variant_rank(offered: str, wanted: str, arch: str) -> int | None:
-    """How well a build for ``offered`` suits an engine of ``wanted``; None when it cannot run there."""
+def _arm_level(variant: str) -> int:
+    return int(variant[1:]) if variant[1:].isdigit() else -1
+
+
+def _suitability(offered: tuple[str, str], wanted: tuple[str, str]) -> int | None:
+    """How well a build for ``offered`` (arch, variant) suits an engine of ``wanted``; None: it cannot run there."""
     if offered == wanted:
         return 100
-    if arch != "arm":
-        return 0  # variants that do not decide whether it runs
-    levels = [int(variant[1:]) if variant[1:].isdigit() else -1 for variant in (offered, wanted)]
-    # An ARMv7 engine runs ARMv6 and ARMv5 builds too; the newest it can run suits it best.
-    return levels[0] if 0 <= levels[0] <= levels[1] else None
+    (arch, variant), (engine_arch, engine_variant) = offered, wanted
+    if arch == engine_arch == "arm":
+        # An ARMv7 engine runs ARMv6 and ARMv5 builds too; the newest it can run suits it best.
+        level = _arm_level(variant)
+        return level if 0 <= level <= _arm_level(engine_variant) else None
+    if engine_arch == "arm64" and arch == "arm":
+        return -20 + _arm_level(variant) if 0 <= _arm_level(variant) <= 8 else None  # 32-bit builds, as docker
+    if engine_arch == "amd64" and arch == "386":
+        return -20
+    return None  # other variants of one architecture (amd64/v3, …) are other builds: docker wants the exact one
 
 
-def _pick_platform(index: Mapping[str, Any], os_name: str, arch: str, reference: ImageReference) -> tuple[str, str]:
+def pick_platform(index: Mapping[str, Any], os_name: str, arch: str, reference: ImageReference) -> tuple[str, str]:
     """The digest and the platform of the build the engine would pull."""
     entries: Sequence[Mapping[str, Any]] = index.get("manifests") or []
     wanted_arch, wanted_variant = normal_platform(arch)
@@ -151,8 +162,8 @@ def _pick_platform(index: Mapping[str, Any], os_name: str, arch: str, reference:
                                                     str(platform.get("variant", "")))
         text = platform_text(entry_os, entry_arch, entry_variant)
         offered.append(text)
-        rank = _variant_rank(entry_variant, wanted_variant, entry_arch) if (
-            entry_os == os_name and entry_arch == wanted_arch) else None
+        rank = _suitability((entry_arch, entry_variant), (wanted_arch, wanted_variant)) if (
+            entry_os == os_name) else None
         if rank is not None:
             suited.append((-rank, position, str(entry["digest"]), text))
     if suited:
@@ -175,7 +186,7 @@ def _manifest(
     digest = response.headers.get("Docker-Content-Digest", reference.digest or "")
     platform = platform_text(os_name, *normal_platform(arch))  # a single manifest: the engine's, whatever it says
     if media_type in _LISTS or "manifests" in manifest:
-        digest, platform = _pick_platform(manifest, os_name, arch, reference)
+        digest, platform = pick_platform(manifest, os_name, arch, reference)
         manifest, response = client.get_json(f"{reference.path}/manifests/{digest}", what, ACCEPT)
     if manifest.get("schemaVersion") != 2 or "config" not in manifest:
         raise PullFailed(

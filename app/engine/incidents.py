@@ -50,8 +50,10 @@ def _signal_note(code: int | None) -> str:
 class IncidentWatch:
     """Fed every container event in order; reports each unexpected exit, OOM kill or unhealthy turn once."""
 
-    def __init__(self, report: Callable[[Incident], None], clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, report: Callable[[Incident], None], clock: Callable[[], float] = time.monotonic,
+                 cleared: Callable[[str], None] | None = None) -> None:
         self._report = report
+        self._cleared = cleared  # told a container's key when what was reported is over: started, well, gone
         self._clock = clock
         self._requested: dict[str, float] = {}  # container → when a stop/kill/restart was asked for
         self._oom_killed: set[str] = set()
@@ -65,16 +67,17 @@ class IncidentWatch:
         name = event.attributes.get("name", key[:12])
         image = event.attributes.get("image", "")
         labels = tuple(sorted((k, v) for k, v in event.attributes.items() if k not in _NOT_LABELS))
+        if action in ("destroy", "start") or event.action == "health_status: healthy":
+            with self._lock:
+                self._oom_killed.discard(key)
+                if action == "destroy":
+                    self._requested.pop(key, None)
+            if self._cleared is not None:
+                self._cleared(key)
+            return
         with self._lock:
             if action in ("kill", "stop", "restart"):
                 self._requested[key] = self._clock()
-                return
-            if action == "destroy":
-                self._requested.pop(key, None)
-                self._oom_killed.discard(key)
-                return
-            if action == "start":
-                self._oom_killed.discard(key)
                 return
             if action == "oom":
                 self._oom_killed.add(key)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.engine.connection import Endpoint
-from app.engine.incidents import IncidentWatch
+from app.engine.incidents import Incident, IncidentWatch
 from app.engine.rows import ContainerRow, Kind, Row
 from app.engine.tracker import ConnectionState, LiveTracker, Status
 from app.qt import columns
@@ -45,6 +45,7 @@ class _Bridge(QObject):
     state = Signal(object)
     change = Signal(object)
     incident = Signal(object)
+    cleared = Signal(str)
 
     def connection_changed(self, state: ConnectionState) -> None:
         self.state.emit(state)
@@ -65,6 +66,8 @@ class EngineModels(QObject):
 
     state_changed = Signal(object)  # ConnectionState
     incident = Signal(object)  # app.engine.incidents.Incident: a container stopped without being asked
+    incident_over = Signal(str)  # a container's key: started again, healthy again, or removed
+    relisted = Signal(object)  # a Kind whose full list reached its model (after each (re)connect)
     applied = Signal()  # a slice of changes reached the models (benchmarks time this)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -106,8 +109,9 @@ class EngineModels(QObject):
         self._bridge = _Bridge()
         self._bridge.state.connect(self._on_state)
         self._bridge.change.connect(self._on_change)
-        self._bridge.incident.connect(self.incident.emit)
-        watch = IncidentWatch(self._bridge.incident.emit)
+        self._bridge.incident.connect(self._on_incident)
+        self._bridge.cleared.connect(self._on_incident_over)
+        watch = IncidentWatch(self._bridge.incident.emit, cleared=self._bridge.cleared.emit)
         self._tracker = LiveTracker(endpoint, self._bridge, observers=(watch.observe,))
         self._tracker.start()
         self._clock.start()
@@ -120,6 +124,7 @@ class EngineModels(QObject):
             bridge.state.disconnect()
             bridge.change.disconnect()
             bridge.incident.disconnect()
+            bridge.cleared.disconnect()
         self._clock.stop()
         self._settle_timer.stop()
         if tracker is not None:
@@ -134,7 +139,21 @@ class EngineModels(QObject):
         for model in self.models.values():
             model.clear()
 
+    def _from_this_engine(self) -> bool:
+        # A signal the old engine's bridge queued before it was let go is still delivered.
+        return self.sender() is self._bridge
+
+    def _on_incident(self, incident: Incident) -> None:
+        if self._from_this_engine():
+            self.incident.emit(incident)
+
+    def _on_incident_over(self, key: str) -> None:
+        if self._from_this_engine():
+            self.incident_over.emit(key)
+
     def _on_state(self, state: ConnectionState) -> None:
+        if not self._from_this_engine():
+            return
         self.state = state
         if state.status is Status.LOST:
             # Stale rows would invite actions that cannot work; the reconnect lists afresh.
@@ -143,6 +162,8 @@ class EngineModels(QObject):
         self.state_changed.emit(state)
 
     def _on_change(self, change: tuple[str, Kind, list]) -> None:  # type: ignore[type-arg]
+        if not self._from_this_engine():
+            return
         self._queue.append(change)
         if not self._drain_timer.isActive():
             self._drain_timer.start()
@@ -170,6 +191,8 @@ class EngineModels(QObject):
             "removed": model.remove,
         }
         actions[what](payload)
+        if what == "listed":
+            self.relisted.emit(kind)
 
     def _track_usage(self, what: str, payload: list) -> None:  # type: ignore[type-arg]
         containers = self.models[Kind.CONTAINER]

@@ -121,6 +121,8 @@ class MainWindow(QMainWindow):
         self.models.incident.connect(self.notifier.incident)
         self.down_containers = DownContainers(self.models)
         self.models.incident.connect(self._container_down)
+        self.models.incident_over.connect(self._container_well)
+        self.models.relisted.connect(self._relisted)
         for model in (self.pulls.model, self.models.model(Kind.CONTAINER)):
             for signal in (model.rowsInserted, model.rowsRemoved, model.dataChanged):
                 signal.connect(self._refresh_tray)
@@ -229,6 +231,7 @@ class MainWindow(QMainWindow):
         self.details.show_row(None, None)
         self.runner.switch_endpoint(endpoint)
         self.pulls.switch_endpoint(endpoint)
+        self.down_containers.forget_all()
         self.models.connect_to(endpoint)
         self._refresh_host_switcher()
         self.setWindowTitle(f"{APP_NAME} — {label}" if label else APP_NAME)
@@ -274,6 +277,15 @@ class MainWindow(QMainWindow):
     def _container_down(self, incident: Incident) -> None:
         self.down_containers.add(incident)
         self._refresh_tray()
+
+    def _container_well(self, key: str) -> None:
+        self.down_containers.over(key)
+        self._refresh_tray()
+
+    def _relisted(self, kind: Kind) -> None:
+        if kind is Kind.CONTAINER:
+            self.down_containers.relisted()
+            self._refresh_tray()
 
     def _state_changed(self, state: ConnectionState) -> None:
         self._refresh_tray()

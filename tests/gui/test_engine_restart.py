@@ -47,8 +47,11 @@ def test_engine_lost_and_back(qtbot: QtBot, own_engine: private_engine.PrivateEn
 
     cli("volume", "create", "before-outage")
     private_engine.import_base(own_engine)
-    # An earlier run's container outlives its engine (the data folder is kept).
+    # An earlier run's objects outlive its engine (the data folder is kept): without them the
+    # volumes made later can only come from this run.
     subprocess.run(["docker", "rm", "-f", "dies-before-outage"], env=env, capture_output=True, timeout=60)
+    subprocess.run(["docker", "volume", "rm", "-f", "after-outage", "live-again"], env=env, capture_output=True,
+                   timeout=60)
     cli("run", "-d", "--network", "none", "--name", "dies-before-outage", own_engine.base_image, "sleep", "300")
     main = MainWindow(Endpoint(url=own_engine.docker_host))
     qtbot.addWidget(main)
@@ -86,6 +89,9 @@ def test_engine_lost_and_back(qtbot: QtBot, own_engine: private_engine.PrivateEn
 
         # Still down after the outage, and the re-list is not news again.
         assert main.tray.badge == STATE_COLOURS["paused"] and "dies-before-outage" in main.tray.icon.toolTip()
+        cli("start", "dies-before-outage")  # and up again: its start event says so
+        qtbot.waitUntil(lambda: main.tray.badge == STATE_COLOURS["connected"], timeout=10_000)
+        assert [n.title for n in main.notifications.history][1:] == ["Lost the Docker Engine", "Docker Engine is back"]
 
         cli("volume", "create", "live-again")  # and the event stream is followed again
         qtbot.waitUntil(lambda: "live-again" in _volumes(main), timeout=10_000)

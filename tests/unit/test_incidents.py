@@ -63,3 +63,18 @@ def test_unhealthy_turns_are_reported() -> None:
     watch.observe(_event("health_status: healthy"))
     watch.observe(_event("health_status: unhealthy"))
     assert [i.kind for i in seen] == [IncidentKind.UNHEALTHY]
+
+
+def test_the_end_of_an_incident_is_told_by_its_key() -> None:
+    over: list[str] = []
+    seen: list[Incident] = []
+    watch = IncidentWatch(seen.append, Clock(), cleared=over.append)
+    watch.observe(_event("die", "1"))
+    watch.observe(_event("stop", key="c2"))
+    assert over == []
+    watch.observe(_event("start"))  # running again, by a person or a restart policy
+    watch.observe(_event("health_status: healthy", key="c2"))
+    watch.observe(_event("destroy", key="c3"))
+    watch.observe(_event("health_status: unhealthy", key="c2"))
+    assert over == ["c1", "c2", "c3"]
+    assert [i.kind for i in seen] == [IncidentKind.EXITED, IncidentKind.UNHEALTHY]

@@ -527,11 +527,9 @@ def remove_volumes(api: docker.APIClient, names: Iterable[str], sizes: Mapping[s
 
 
 def prune_build_cache(api: docker.APIClient, until: int = 0) -> PruneResult:
-    if until > 0 and _version_at_least(str(api.api_version), (1, 39)):
-        answer = api.prune_builds(filters={"until": str(until)}, all=True) or {}
-        return PruneResult(UsageKind.BUILD_CACHE, tuple(answer.get("CachesDeleted") or ()),
-                           _int(answer.get("SpaceReclaimed"), 0))
-    answer = api.prune_builds(all=True) or {}
+    # Older engines know no filters here: they prune all unused cache, as the plan said.
+    narrowed = until > 0 and _version_at_least(str(api.api_version), (1, 39))
+    answer = api.prune_builds(filters={"until": str(until)} if narrowed else None, all=True) or {}
     return PruneResult(UsageKind.BUILD_CACHE, tuple(answer.get("CachesDeleted") or ()),
                        _int(answer.get("SpaceReclaimed"), 0))
 

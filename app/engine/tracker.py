@@ -82,21 +82,14 @@ class _Pending:
     def keys(self, kind: Kind, effect: Effect) -> list[str]:
         return [key for (k, key), e in self.effects.items() if k is kind and e is effect]
 
-    def take(self, other: _Pending, kind: Kind) -> None:
-        """Add ``other``'s work for one kind (work that failed, to be tried again)."""
-        for (k, key), effect in other.effects.items():
-            if k is kind:
-                self.effects[(k, key)] = effect
-                if kind is Kind.CONTAINER and key in other.settled:
-                    self.settled[key] = other.settled[key]
-
-    def add_older(self, older: _Pending) -> None:
-        """Add work from before this batch's events; for an object named in both, the newer event wins."""
-        for (kind, key), effect in older.effects.items():
-            if (kind, key) in self.effects:
+    def add_older(self, older: _Pending, kind: Kind | None = None) -> None:
+        """Add work from before this batch's events (of one kind, or all); an object named in both keeps
+        this batch's newer effect."""
+        for (k, key), effect in older.effects.items():
+            if (kind is not None and k is not kind) or (k, key) in self.effects:
                 continue
-            self.effects[(kind, key)] = effect
-            if kind is Kind.CONTAINER and key in older.settled:
+            self.effects[(k, key)] = effect
+            if k is Kind.CONTAINER and key in older.settled:
                 self.settled[key] = older.settled[key]
 
 
@@ -313,7 +306,7 @@ class LiveTracker:
                 unsettled |= apply(api, batch)
             except Exception:  # the tracker must outlive any engine failure
                 log.info("applying %s events failed; trying again soon", kind.value, exc_info=True)
-                failed.take(batch, kind)
+                failed.add_older(batch, kind)  # kept for a retry
         return unsettled, failed
 
     def _emit(self, kind: Kind, changed: list[Row], removed: list[str]) -> None:

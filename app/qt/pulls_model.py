@@ -23,7 +23,6 @@ FRACTION_ROLE = Qt.ItemDataRole.UserRole + 11  # float 0..1, or None while no si
 COLUMNS = ("Image", "Phase", "Progress", "Bytes", "Rate", "Time left")
 PROGRESS_COLUMN = 2
 RATE_COLUMN, TIME_LEFT_COLUMN = 4, 5
-_DOWNLOADED = frozenset({LayerPhase.VERIFYING, LayerPhase.DOWNLOAD_COMPLETE, LayerPhase.EXTRACTING})
 QUIET_SECONDS = 3.0  # no line from the engine for this long: the shown rate is no longer true
 _TOP = 0  # internal id of pull rows; a layer row's internal id is its pull's id
 _STATE_ICONS = {PullState.QUEUED: "created", PullState.RUNNING: "restarting", PullState.DONE: "running",
@@ -59,18 +58,6 @@ def _rate_and_time_left(pull: Pull, now: float) -> tuple[str, str]:
     if quiet >= QUIET_SECONDS:
         return f"nothing for {int(quiet)} s", ""
     return (f"{humanize.size(int(progress.rate))}/s" if progress.rate else ""), _eta(progress.eta)
-
-
-def _layer_fraction(layer: LayerProgress) -> float | None:
-    """Download and extraction as two halves, as the pull's own bar counts them."""
-    if layer.finished:
-        return 1.0
-    size = layer.download_total or layer.extract_total
-    if not size:
-        return None
-    downloaded = size if layer.phase in _DOWNLOADED else min(layer.download_current, size)
-    extracted = min(layer.extract_current, size) if layer.phase is LayerPhase.EXTRACTING else 0
-    return min(1.0, (downloaded + extracted) / (2 * size))
 
 
 def _layer_bytes(layer: LayerProgress) -> str:
@@ -247,7 +234,7 @@ class PullsModel(QAbstractItemModel):
 
     def _layer_data(self, layer: LayerProgress, column: int, role: int) -> Any:
         if role == FRACTION_ROLE and column == PROGRESS_COLUMN:
-            return _layer_fraction(layer)
+            return layer.work_fraction
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         values = [layer.layer_id, layer.phase.value, "", _layer_bytes(layer), "", ""]

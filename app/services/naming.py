@@ -77,28 +77,32 @@ class ErisContainer:
         return self.row.name == data_container_name(self.service)
 
 
-def service_of(name: str, labels: dict[str, str]) -> str | None:
-    """The eris service whose service container this is (by its labels or its name), else None."""
-    if labels.get(LABEL_ERIS) == "true" and labels.get(LABEL_TYPE) == TYPE_SERVICE and labels.get(LABEL_NAME):
-        return labels[LABEL_NAME]
+def _identify(name: str, labels: dict[str, str]) -> tuple[str, str] | None:
+    """(service, kind) of an eris container, by its labels or else its name; None when it is someone else's."""
+    if labels.get(LABEL_ERIS) == "true" and labels.get(LABEL_NAME) and labels.get(LABEL_TYPE) in (
+        TYPE_SERVICE,
+        TYPE_DATA,
+    ):
+        return labels[LABEL_NAME], labels[LABEL_TYPE]
     match = _NAME.match(name)
-    return match.group(2) if match and match.group(1) == TYPE_SERVICE else None
+    return (match.group(2), match.group(1)) if match else None
+
+
+def service_of(name: str, labels: dict[str, str]) -> str | None:
+    """The eris service whose service container this is, else None."""
+    found = _identify(name, labels)
+    return found[0] if found and found[1] == TYPE_SERVICE else None
 
 
 def classify(item: dict[str, Any]) -> ErisContainer | None:
     """The eris container in one list item, or None when it is someone else's."""
     row = container_from_list(item)
-    labels = dict(row.labels)
+    found = _identify(row.name, dict(row.labels))
+    if found is None:
+        return None
     match = _NAME.match(row.name)
     number = int(match.group(3)) if match and match.group(3) else None
-    if labels.get(LABEL_ERIS) == "true" and labels.get(LABEL_NAME) and labels.get(LABEL_TYPE) in (
-        TYPE_SERVICE,
-        TYPE_DATA,
-    ):
-        return ErisContainer(labels[LABEL_NAME], labels[LABEL_TYPE], row, number)
-    if match:
-        return ErisContainer(match.group(2), match.group(1), row, number)
-    return None
+    return ErisContainer(*found, row, number)
 
 
 @dataclass

@@ -111,11 +111,13 @@ def test_an_image_is_pulled_again_from_its_context_menu(window: MainWindow, dock
 def test_a_layer_row_shows_its_extraction_too() -> None:
     from app.engine.pulls import LayerProgress
     from app.engine.pulls.layers import LayerPhase
-    from app.qt.pulls_model import _layer_bytes, _layer_fraction
+    from app.qt.pulls_model import _layer_bytes
 
     downloading = LayerProgress("a", LayerPhase.DOWNLOADING, 500_000, 1_000_000, 0, None)
     extracting = LayerProgress("a", LayerPhase.EXTRACTING, 1_000_000, 1_000_000, 250_000, 1_000_000)
-    assert _layer_fraction(downloading) == 0.25 and _layer_fraction(extracting) == 0.625
+    assert downloading.work_fraction == 0.25 and extracting.work_fraction == 0.625
+    # Sized by a preview, downloaded without one "Downloading" line: the phase vouches for the bytes.
+    assert LayerProgress("c", LayerPhase.DOWNLOAD_COMPLETE, 0, 1_000_000, 0, None).work_fraction == 0.5
     assert _layer_bytes(downloading) == "500 kB of 1 MB"
     assert _layer_bytes(extracting) == "extracting 250 kB of 1 MB"
-    assert _layer_fraction(LayerProgress("b", LayerPhase.WAITING, 0, None, 0, None)) is None
+    assert LayerProgress("b", LayerPhase.WAITING, 0, None, 0, None).work_fraction is None

@@ -20,7 +20,7 @@ def _batch(*events: tuple[str, str, str]) -> _Pending:
 def test_taking_one_kind_keeps_its_expectations_and_leaves_the_others() -> None:
     batch = _batch(("container", "start", WEB), ("volume", "create", "data"))
     failed = _Pending({}, {})
-    failed.take(batch, Kind.CONTAINER)
+    failed.add_older(batch, Kind.CONTAINER)
     assert failed.effects == {(Kind.CONTAINER, WEB): Effect.REFRESH}
     assert failed.settled == batch.settled and not failed.settled[WEB].met_by("created", "web")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.engine.pulls.errors import ImageNotFound
-from app.engine.pulls.preview import pick_platform
+from app.engine.pulls.platforms import pick_platform
 from app.engine.reference import parse_reference
 
 REFERENCE = parse_reference("example.org/multi:1")

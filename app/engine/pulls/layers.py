@@ -41,6 +41,17 @@ RANK = {
 }
 FINISHED = (LayerPhase.PULL_COMPLETE, LayerPhase.ALREADY_EXISTS)
 _RETRY = re.compile(r"Retrying in (\d+) seconds?")
+
+
+def layer_bytes(phase: LayerPhase, download_current: int, extract_current: int, size: int) -> tuple[int, int]:
+    """Downloaded and extracted bytes of a layer of ``size``; its phase vouches for what the engine never counted.
+
+    With a preview's size, a fast download can reach "Download complete" or "Pull complete" without one
+    "Downloading" line: the layer is whole all the same.
+    """
+    downloaded = size if RANK[phase] >= RANK[LayerPhase.VERIFYING] else min(download_current, size)
+    extracted = size if phase in FINISHED else min(extract_current, size)
+    return downloaded, extracted
 _BY_TEXT = {phase.value: phase for phase in LayerPhase}
 
 
@@ -63,6 +74,15 @@ class LayerProgress:
     @property
     def finished(self) -> bool:
         return self.phase in FINISHED
+
+    @property
+    def work_fraction(self) -> float | None:
+        """Download and extraction as two halves, as the pull's own bar counts them; None while unsized."""
+        size = self.download_total or self.extract_total
+        if self.finished or not size:
+            return 1.0 if self.finished else None
+        downloaded, extracted = layer_bytes(self.phase, self.download_current, self.extract_current, size)
+        return min(1.0, (downloaded + extracted) / (2 * size))
 
 
 @dataclass

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
-from app.engine.pulls.layers import FINISHED, RANK, LayerPhase, LayerProgress, LayerState
+from app.engine.pulls.layers import FINISHED, RANK, LayerPhase, LayerProgress, LayerState, layer_bytes
 from app.engine.pulls.rate import MovingRate
 from app.engine.pulls.stream import PullEvent
 
@@ -151,7 +151,7 @@ class PullTracker:
                     waiting += 1
                 unsized.append(layer)
                 continue
-            downloaded, extracted = self._bytes_of(layer, size)
+            downloaded, extracted = layer_bytes(layer.phase, layer.download_current, layer.extract_current, size)
             done += downloaded
             total += size
             work_done += downloaded + extracted
@@ -162,17 +162,6 @@ class PullTracker:
             work_total += 2 * weight
             work_done += weight * self._unsized_progress(layer)
         return done, total, work_done, work_total, waiting
-
-    @staticmethod
-    def _bytes_of(layer: LayerState, size: int) -> tuple[int, int]:
-        """Downloaded and extracted bytes of a sized layer; its phase vouches for a size the engine never sent.
-
-        With a preview's size, a fast download can reach "Download complete" or "Pull complete" without one
-        "Downloading" line: the layer is whole all the same.
-        """
-        downloaded = size if RANK[layer.phase] >= RANK[LayerPhase.VERIFYING] else min(layer.download_current, size)
-        extracted = size if layer.phase in FINISHED else min(layer.extract_current, size)
-        return downloaded, extracted
 
     @staticmethod
     def _unsized_progress(layer: LayerState) -> int:
